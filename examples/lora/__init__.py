@@ -1,0 +1,31 @@
+"""LoRA: a verified low-rank adapter layer and its initialisations (R1-9, R1-10)."""
+
+from examples.lora.inject import (
+    LayerCounts,
+    count_parameters,
+    inject_lora,
+    lora_layers,
+    lora_parameter_counts,
+    merge_lora,
+    unmerge_lora,
+)
+from examples.lora.lora_linear import LoRALinear, check_lora_args, init_gaussian_, init_kaiming_, init_pissa_
+from examples.lora.memory import TrainingMemory, optimizer_state_bytes, training_memory
+
+__all__ = [
+    "LayerCounts",
+    "LoRALinear",
+    "TrainingMemory",
+    "check_lora_args",
+    "count_parameters",
+    "init_gaussian_",
+    "init_kaiming_",
+    "init_pissa_",
+    "inject_lora",
+    "lora_layers",
+    "lora_parameter_counts",
+    "merge_lora",
+    "optimizer_state_bytes",
+    "training_memory",
+    "unmerge_lora",
+]

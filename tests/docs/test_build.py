@@ -1,0 +1,25 @@
+"""The site builds with ``mkdocs build --strict`` and prints no warning."""
+
+from __future__ import annotations
+
+
+def test_strict_build_is_clean(built_site) -> None:
+    warnings = [line for line in built_site.output.splitlines() if "WARNING" in line or "ERROR" in line]
+    assert built_site.returncode == 0, built_site.output[-4000:]
+    assert not warnings, "\n".join(warnings)
+
+
+def built_path(source: str) -> str:
+    """Where MkDocs (with directory URLs) writes the page ``source`` (relative to docs/)."""
+    stem = source.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def test_every_page_is_built(built_site) -> None:
+    from tests.docs import blocks
+
+    for page in blocks.pages():
+        source = page.relative_to(blocks.DOCS).as_posix()
+        assert (built_site.directory / built_path(source)).exists(), f"docs/{source} was not built"
