@@ -64,8 +64,8 @@ def pages() -> list[Path]:
 
 
 def relative(page: Path) -> str:
-    """``docs/<page>.md`` for a page path."""
-    return page.relative_to(ROOT).as_posix()
+    """``docs/<page>.md`` for a page of the site; the path itself for any other file."""
+    return page.relative_to(ROOT).as_posix() if page.is_relative_to(ROOT) else page.as_posix()
 
 
 def scan_fences(text: str) -> list[Fence]:
