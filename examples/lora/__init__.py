@@ -7,10 +7,11 @@ from examples.lora.inject import (
     lora_layers,
     lora_parameter_counts,
     merge_lora,
+    parameter_table,
     unmerge_lora,
 )
 from examples.lora.lora_linear import LoRALinear, check_lora_args, init_gaussian_, init_kaiming_, init_pissa_
-from examples.lora.memory import TrainingMemory, optimizer_state_bytes, training_memory
+from examples.lora.memory import TrainingMemory, memory_table, optimizer_state_bytes, training_memory
 
 __all__ = [
     "LayerCounts",
@@ -24,8 +25,10 @@ __all__ = [
     "inject_lora",
     "lora_layers",
     "lora_parameter_counts",
+    "memory_table",
     "merge_lora",
     "optimizer_state_bytes",
+    "parameter_table",
     "training_memory",
     "unmerge_lora",
 ]
