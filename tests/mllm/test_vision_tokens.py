@@ -1,0 +1,151 @@
+"""Vision token counts: published numbers pinned, resize rules against independent re-computations."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+from examples.mllm import MODELS, vision_token_table, vision_tokens
+from examples.mllm.vision_tokens import (
+    LLAVA_NEXT_PINPOINTS,
+    internvl_tiles,
+    llava_next_best_resolution,
+    llava_next_tokens,
+    qwen2_vl_resize,
+)
+
+PUBLISHED = [  # (model, height, width, tokens) as stated by the papers / code
+    ("llava", 224, 224, 256),
+    ("llava-1.5", 336, 336, 576),
+    ("llava-next", 672, 672, 2928),
+    ("qwen-vl", 448, 448, 256),
+    ("qwen2-vl", 224, 224, 64),
+    ("internvl", 448, 448, 256),
+    ("blip-2", 224, 224, 32),
+    ("flamingo", 320, 320, 64),
+    ("mplug-owl", 224, 224, 65),
+]
+
+
+@pytest.mark.parametrize(("model", "height", "width", "tokens"), PUBLISHED)
+def test_published_numbers(model, height, width, tokens):
+    assert vision_tokens(model, height, width) == tokens
+
+
+def test_llava_next_672_is_4_tiles_plus_base_plus_newlines():
+    tiles, base, newlines = 4 * 576, 576, 48
+    assert tiles + base == 2880
+    assert llava_next_tokens(672, 672) == tiles + base + newlines == 2928
+
+
+def test_fixed_count_models_ignore_image_size():
+    for model in ("llava", "llava-1.5", "qwen-vl", "blip-2", "flamingo", "mplug-owl"):
+        assert len({vision_tokens(model, h, w) for h, w in [(100, 900), (336, 336), (2000, 1000)]}) == 1
+
+
+def unpad_by_slicing(height: int, width: int, rows: int, cols: int) -> tuple[int, int]:
+    """LLaVA's unpad_image applied to a real (1, rows, cols) tensor, float arithmetic as in the original."""
+    feature = torch.zeros(1, rows, cols)
+    if width / height > cols / rows:
+        new_h = int(height * (cols / width))
+        pad = (rows - new_h) // 2
+        feature = feature[:, pad : rows - pad, :]
+    else:
+        new_w = int(width * (rows / height))
+        pad = (cols - new_w) // 2
+        feature = feature[:, :, pad : cols - pad]
+    return feature.shape[1], feature.shape[2]
+
+
+sides = st.integers(20, 3000)
+
+
+@settings(max_examples=60)
+@given(sides, sides)
+def test_llava_next_matches_tensor_unpadding(height, width):
+    canvas_h, canvas_w = llava_next_best_resolution(height, width)
+    rows, cols = unpad_by_slicing(height, width, 24 * canvas_h // 336, 24 * canvas_w // 336)
+    assert vision_tokens("llava-next", height, width) == rows * cols + rows + 576
+
+
+@settings(max_examples=40)
+@given(sides, sides)
+def test_llava_next_canvas_keeps_most_pixels_then_wastes_least(height, width):
+    def kept_and_waste(canvas):
+        ch, cw = canvas
+        scale = min(cw / width, ch / height)
+        kept = min(int(width * scale) * int(height * scale), width * height)
+        return kept, ch * cw - kept
+
+    best = kept_and_waste(llava_next_best_resolution(height, width))
+    for canvas in LLAVA_NEXT_PINPOINTS:
+        kept, waste = kept_and_waste(canvas)
+        assert kept < best[0] or (kept == best[0] and waste >= best[1])
+
+
+def test_llava_next_wide_image():
+    """336 x 1344 goes on the 336 x 1008 canvas (1 x 3 tiles, 24 x 72 features); 3 padding rows go each side."""
+    assert llava_next_best_resolution(336, 1344) == (336, 1008)
+    assert llava_next_tokens(336, 1344) == 18 * 72 + 18 + 576
+
+
+@settings(max_examples=60)
+@given(st.integers(10, 5000), st.integers(10, 5000))
+def test_qwen2_vl_resize_rule(height, width):
+    if max(height, width) / min(height, width) > 200:
+        with pytest.raises(ValueError, match="aspect"):
+            qwen2_vl_resize(height, width)
+        return
+    new_h, new_w = qwen2_vl_resize(height, width)
+    assert new_h % 28 == 0 and new_w % 28 == 0
+    assert 56 * 56 <= new_h * new_w <= 28 * 28 * 1280
+    assert 4 <= vision_tokens("qwen2-vl", height, width) == (new_h // 28) * (new_w // 28) <= 1280
+
+
+def test_qwen2_vl_three_branches():
+    assert qwen2_vl_resize(224, 224) == (224, 224)  # already multiples of 28
+    assert qwen2_vl_resize(230, 300) == (224, 308)  # rounded to the nearest multiples
+    # 1000 x 1000 would round to 1008 x 1008 = 1296 tokens > 1280: scaled down, rounded down to 980
+    assert qwen2_vl_resize(1000, 1000) == (980, 980)
+    # 20 x 20 rounds to 28 x 28 < 56 x 56: scaled up, rounded up
+    assert qwen2_vl_resize(20, 20) == (56, 56)
+
+
+@settings(max_examples=40)
+@given(sides, sides, st.integers(1, 12))
+def test_internvl_tiles(height, width, max_tiles):
+    cols, rows = internvl_tiles(height, width, max_tiles)
+    assert 1 <= cols * rows <= max_tiles
+    best_diff = min(abs(width / height - c / r) for c in range(1, 13) for r in range(1, 13) if c * r <= max_tiles)
+    assert abs(width / height - cols / rows) == best_diff
+
+
+def test_internvl_examples():
+    assert vision_tokens("internvl", 448, 896) == 256 * (2 + 1)  # 2 x 1 tiles + thumbnail
+    assert vision_tokens("internvl", 1000, 1000) == 256 * (9 + 1)  # big enough for 3 x 3
+    assert internvl_tiles(448, 448) == (1, 1)  # not big enough for 2 x 2
+
+
+def test_table_has_every_model_and_the_headers_it_is_given():
+    table = vision_token_table("Modèle", "{height} by {width}", [(224, 224), (672, 672)])
+    lines = table.splitlines()
+    assert lines[0] == "| Modèle | 224 by 224 | 672 by 672 |"
+    assert len(lines) == 2 + len(MODELS)
+    assert "| LLaVA-NeXT | 1,176 | 2,928 |" in lines
+    assert "| Qwen2-VL | 64 | 576 |" in lines
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="model"):
+        vision_tokens("gpt-4v", 224, 224)
+    with pytest.raises(ValueError, match="model"):
+        vision_tokens(None, 224, 224)
+    with pytest.raises(ValueError, match="height"):
+        vision_tokens("llava", 0, 224)
+    with pytest.raises(TypeError, match="width"):
+        vision_tokens("qwen2-vl", 224, 224.0)
+    with pytest.raises(ValueError, match="aspect"):
+        vision_tokens("qwen2-vl", 10, 3000)
+    with pytest.raises(ValueError, match="sizes"):
+        vision_token_table("Model", "{height}", [])
