@@ -28,5 +28,8 @@ build: install
 test: install
 	$(BIN)/python -m pytest
 
+bench: install
+	$(BIN)/python -m benchmarks.video_attention
+
 clean:
 	rm -rf site .cache .pytest_cache .hypothesis

@@ -1,0 +1,166 @@
+"""Sweep sparse video attention over the frame count on CPU; write JSON results and SVG plots.
+
+Every pattern of ``examples.attention.video_sparse`` plus full attention (PyTorch's
+fused kernel and the explicit score-matrix version), chunked attention and a
+sliding window given to the dense kernel as an L×L mask, at a fixed patch grid and
+width. Run from the repository root:
+
+    python -m benchmarks.video_attention            # the committed sweep (2-3 minutes)
+    python -m benchmarks.video_attention --quick    # a few seconds, same outputs
+
+Writes ``benchmarks/results/video_attention.json`` and
+``docs/assets/benchmarks/video_attention_{time,memory}.svg``; the R2-2 page reads
+its ratios from the JSON file at build time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import torch
+
+if __package__ in (None, ""):  # run as a script: make the repository root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from examples.attention.video_benchmark import SweepConfig, run_sweep  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results" / "video_attention.json"
+PLOTS = ROOT / "docs" / "assets" / "benchmarks"
+
+FULL_FRAMES = (4, 8, 16, 24)
+QUICK_FRAMES = (4, 8)
+NOTE = (
+    "CPU only. Measured on a machine shared with other jobs (2 logical CPUs, several processes running; see "
+    "load_average), so absolute times are noisy; patterns are timed round-robin so the ratios between them are "
+    "what to read."
+)
+
+# Plot wording, kept here so the plotting code holds no prose.
+LABELS = {
+    "full": "full (PyTorch fused kernel)",
+    "full_explicit": "full (explicit L×L scores)",
+    "chunked": "chunked, online softmax",
+    "spatial": "spatial only",
+    "temporal": "temporal only",
+    "divided": "divided space-time",
+    "window": "3D windows",
+    "shifted_window": "shifted 3D windows",
+    "tile_sparse": "tile-sparse (sliding tiles)",
+    "sliding_gather": "token sliding window, gathered",
+    "sliding_dense_mask": "token sliding window, dense mask",
+}
+DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
+X_LABEL = "tokens (frames × 16 × 16 patches)"
+TIME_Y_LABEL = "median time per call (s), CPU"
+MEMORY_Y_LABEL = "peak memory allocated by the call (bytes)"
+TIME_TITLE = "Attention time vs tokens"
+MEMORY_TITLE = "Attention peak memory vs tokens"
+
+
+def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[Path]:
+    """Draw time and memory against tokens (log-log), one line per pattern.
+
+    Args:
+        results: output of ``run_sweep``.
+        out_dir: directory of the two SVG files.
+        labels: pattern name -> legend text.
+
+    Returns:
+        The paths written.
+    """
+    import matplotlib
+
+    matplotlib.rcParams["svg.hashsalt"] = "video-attention"  # stable ids: diffs show only real changes
+    from matplotlib.figure import Figure
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    x_label = X_LABEL.replace("16 × 16", f"{results['config']['height']} × {results['config']['width']}")
+    for metric, y_label, title, name in (
+        ("time_s", TIME_Y_LABEL, TIME_TITLE, "video_attention_time.svg"),
+        ("peak_bytes", MEMORY_Y_LABEL, MEMORY_TITLE, "video_attention_memory.svg"),
+    ):
+        fig = Figure(figsize=(7.5, 4.8), layout="constrained")
+        ax = fig.subplots()
+        colors = [*matplotlib.colormaps["tab10"].colors, "black"]
+        for index, pattern in enumerate(results["patterns"]):
+            rows = [r for r in results["rows"] if r["pattern"] == pattern and r[metric] is not None]
+            if not rows:
+                continue
+            ax.plot(
+                [r["tokens"] for r in rows],
+                [r[metric] for r in rows],
+                marker="os^vD<>ph*X"[index % 11],
+                markersize=4,
+                color=colors[index % len(colors)],
+                linestyle="--" if pattern in DENSE else "-",
+                label=labels.get(pattern, pattern),
+            )
+        tokens = sorted({r["tokens"] for r in results["rows"]})
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(tokens, [f"{t:,}" for t in tokens])
+        ax.minorticks_off()
+        ax.set_yscale("log")
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        ax.set_title(title)
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        path = out_dir / name
+        fig.savefig(path, format="svg", metadata={"Date": None})
+        written.append(path)
+    return written
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help=f"frames {QUICK_FRAMES}, 2 repeats")
+    parser.add_argument("--frames", type=int, nargs="+", help=f"frame counts (default {FULL_FRAMES})")
+    parser.add_argument("--repeats", type=int, help="timed calls per point (default 5, quick 2)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1: steadier on a shared machine)")
+    parser.add_argument("--height", type=int, default=16, help="patch rows per frame")
+    parser.add_argument("--width", type=int, default=16, help="patch columns per frame")
+    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--head-dim", type=int, default=64)
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON file")
+    parser.add_argument("--plots-dir", type=Path, default=PLOTS, help="directory of the SVG plots")
+    parser.add_argument("--no-plots", action="store_true")
+    parser.add_argument("--plot-only", action="store_true", help="redraw the plots from the results file, no sweep")
+    parser.add_argument("--no-memory", action="store_true", help="skip the profiler run")
+    parser.add_argument("--note", default=NOTE, help="stored in the results metadata")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the sweep, write the results file and the plots; return the results."""
+    args = parse_args(argv)
+    if args.plot_only:
+        results = json.loads(args.out.read_text())
+        for path in plot(results, args.plots_dir):
+            print(f"wrote {path}")
+        return results
+    frames = args.frames or (QUICK_FRAMES if args.quick else FULL_FRAMES)
+    repeats = args.repeats or (2 if args.quick else 5)
+    config = SweepConfig(height=args.height, width=args.width, heads=args.heads, head_dim=args.head_dim)
+    threads_before = torch.get_num_threads()
+    torch.set_num_threads(args.threads)
+    try:
+        results = run_sweep(list(frames), config, repeats=repeats, measure_memory=not args.no_memory, note=args.note)
+    finally:
+        torch.set_num_threads(threads_before)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"wrote {args.out}")
+    if not args.no_plots:
+        for path in plot(results, args.plots_dir):
+            print(f"wrote {path}")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Token counts and attention costs: worked examples, and pair counts against the masks."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from examples.attention.video_costs import (
+    attention_flops,
+    divided_pairs,
+    format_bytes,
+    full_attention_flops,
+    latent_video_tokens,
+    score_matrix_bytes,
+    sliding_window_pairs,
+    spatial_pairs,
+    temporal_pairs,
+    tile_pairs,
+    video_tokens,
+    window_pairs,
+)
+from examples.attention.video_masks import (
+    sliding_tile_keep,
+    sliding_window_mask,
+    spatial_mask,
+    temporal_mask,
+    tile_mask,
+    window_mask,
+)
+
+
+def test_worked_token_counts():
+    assert video_tokens(8, 224, 224, 16) == 8 * 14 * 14 == 1_568  # TimeSformer default clip
+    assert video_tokens(96, 224, 224, 16) == 18_816  # TimeSformer-L
+    assert video_tokens(16, 224, 224, 16, tubelet=2) == 8 * 196  # ViViT tubelets of 2 frames
+    # HunyuanVideo as run by Sliding Tile Attention: 117 frames at 768×1280 -> latent 30×48×80
+    assert latent_video_tokens(117, 768, 1280) == 30 * 48 * 80 == 115_200
+
+
+def test_full_attention_costs():
+    assert full_attention_flops(10, 3) == 4 * 100 * 3
+    assert attention_flops(7, 2) == 56
+    assert score_matrix_bytes(18_816, 12, 4) == 12 * 18_816**2 * 4
+
+
+@st.composite
+def grid_window_shift(draw):
+    window = draw(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)))
+    counts = draw(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)))
+    grid = tuple(w * c for w, c in zip(window, counts))
+    shift = tuple(draw(st.integers(0, w - 1)) for w in window)
+    return grid, window, shift
+
+
+@settings(max_examples=40, deadline=None)
+@given(gws=grid_window_shift(), slide=st.tuples(st.integers(1, 4), st.integers(1, 4), st.integers(1, 4)))
+def test_pair_counts_equal_mask_sums(gws, slide):
+    grid, window, shift = gws
+    assert spatial_pairs(grid) == int(spatial_mask(grid).sum())
+    assert temporal_pairs(grid) == int(temporal_mask(grid).sum())
+    assert divided_pairs(grid) == int(spatial_mask(grid).sum() + temporal_mask(grid).sum())
+    assert window_pairs(grid, window) == int(window_mask(grid, window).sum())
+    assert window_pairs(grid, window, shift) == int(window_mask(grid, window, shift).sum())
+    assert sliding_window_pairs(grid, slide) == int(sliding_window_mask(grid, slide).sum())
+    keep = sliding_tile_keep(grid, window, slide)
+    assert tile_pairs(window, keep) == int(tile_mask(grid, window, keep).sum())
+
+
+def test_format_bytes():
+    assert format_bytes(512) == "512 B"
+    assert format_bytes(1536) == "1.5 KiB"
+    assert format_bytes(3 * 2**30, digits=0) == "3 GiB"
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: video_tokens(8, 224, 224, 15), "patch"),
+        (lambda: video_tokens(7, 224, 224, 16, tubelet=2), "tubelet"),
+        (lambda: video_tokens(0, 224, 224, 16), "frames"),
+        (lambda: latent_video_tokens(118, 768, 1280), "frames"),
+        (lambda: latent_video_tokens(117, 700, 1280), "height"),
+        (lambda: full_attention_flops(0, 8), "tokens"),
+        (lambda: attention_flops(-1, 8), "pairs"),
+        (lambda: score_matrix_bytes(10, 0), "heads"),
+        (lambda: window_pairs((4, 4, 4), (3, 2, 2)), "window"),
+        (lambda: window_pairs((4, 4, 4), (2, 2, 2), (0, 2, 0)), "shift"),
+        (lambda: format_bytes(-1), "n"),
+    ],
+)
+def test_bad_arguments_raise_value_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_bad_types_raise_type_error():
+    with pytest.raises(TypeError, match="height"):
+        video_tokens(8, 224.0, 224, 16)
+    with pytest.raises(TypeError, match="keep"):
+        tile_pairs((1, 1, 1), torch.ones(2, 2))

@@ -1,0 +1,39 @@
+"""A tiny run of the benchmark script, so that `make bench` keeps working."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import video_attention
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--frames", "4", "--height", "8", "--width", "8", "--heads", "1", "--head-dim", "8", "--repeats", "1"]
+
+
+def test_tiny_sweep_writes_results_and_plots(tmp_path):
+    out, plots = tmp_path / "results.json", tmp_path / "plots"
+    results = video_attention.main([*TINY, "--out", str(out), "--plots-dir", str(plots), "--note", "tiny"])
+    saved = json.loads(out.read_text())
+    assert saved == json.loads(json.dumps(results))
+    assert saved["metadata"]["note"] == "tiny"
+    assert saved["metadata"]["torch_threads"] == 1
+    assert {row["pattern"] for row in saved["rows"]} == set(video_attention.LABELS)
+    for name in ("video_attention_time.svg", "video_attention_memory.svg"):
+        svg = (plots / name).read_text()
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+        (plots / name).unlink()
+    video_attention.main(["--plot-only", "--out", str(out), "--plots-dir", str(plots)])  # redraw from the file
+    assert (plots / "video_attention_time.svg").is_file() and (plots / "video_attention_memory.svg").is_file()
+
+
+def test_runs_as_a_script(tmp_path):
+    out = tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "video_attention.py"), *TINY, "--no-plots", "--no-memory", "--out", str(out)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text())["rows"][0]["peak_bytes"] is None
