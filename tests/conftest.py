@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,21 +37,56 @@ class BuiltSite:
     seconds: float
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuiltSite:
-    """Build the site exactly as CI does (strict, notebooks executed afresh) into a temporary folder."""
-    import time
+class SiteBuild:
+    """One strict build of the site, started in the background as soon as a collected test needs it.
 
-    directory = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(directory)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    seconds = time.perf_counter() - start
-    return BuiltSite(directory, result.stdout + result.stderr, result.returncode, seconds)
+    The build is mostly single-threaded (MkDocs, then one notebook kernel at a time), so on a
+    2-core machine the unit tests run on the other core while it works; the tests that need
+    the built site are moved to the end of the run.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.log = directory.with_suffix(".log")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+        self.started = time.perf_counter()
+        with open(self.log, "w", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(directory)],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+            )
+
+    def result(self) -> BuiltSite:
+        returncode = self.process.wait(timeout=600)
+        seconds = time.perf_counter() - self.started
+        return BuiltSite(self.directory, self.log.read_text(encoding="utf-8"), returncode, seconds)
+
+
+_build: SiteBuild | None = None
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Start the site build early if any selected test needs it, and run those tests last."""
+    global _build
+    needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
+    if not needs_site:
+        return
+    items[:] = [item for item in items if item not in needs_site] + needs_site
+    if _build is None:
+        base = Path(tempfile.mkdtemp(prefix="interview-site-"))
+        _build = SiteBuild(base / "site")
+
+
+@pytest.fixture(scope="session")
+def built_site() -> BuiltSite:
+    """The site built exactly as CI builds it (strict, notebooks executed afresh)."""
+    assert _build is not None, "the build starts at collection time for tests that use built_site"
+    return _build.result()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Remove the built site (and its log) when the run is over."""
+    if _build is not None:
+        if _build.process.poll() is None:
+            _build.process.kill()
+        shutil.rmtree(_build.directory.parent, ignore_errors=True)
