@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
+# PyTorch's CPU wheel lies on this machine's disk; pip looks there first.
+export PIP_FIND_LINKS ?= /opt/wheels
 
 .PHONY: serve test build offline bench audit clean install assets
 
@@ -17,7 +19,7 @@ $(STAMP): requirements.txt pyproject.toml
 install: $(STAMP) assets
 
 assets:
-	bash scripts/fetch_katex.sh
+	bash scripts/fetch_assets.sh
 
 serve: install
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
@@ -28,8 +30,14 @@ build: install
 test: install
 	$(BIN)/python -m pytest
 
+offline: install
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
+
+audit: build
+	bash scripts/audit.sh site
+
 bench: install
 	$(BIN)/python -m benchmarks.video_attention
 
 clean:
-	rm -rf site .cache .pytest_cache .hypothesis
+	rm -rf site site-offline .cache .pytest_cache .hypothesis

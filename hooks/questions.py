@@ -45,7 +45,9 @@ def question_table(questions: list[dict], round_number: int, headers: list[str],
             title = f"[{title}]({posixpath.relpath(question['page'], here or '.')})"
         else:
             title = f"{title} *(answer in preparation)*"
-        rows.append(f"| {question['id']} | {title} | {question['zh']} |")
+        # The id cell carries data-question, so practice mode (assets/javascripts/practice.js) can mark the row.
+        cell = f'<span class="question-id" data-question="{question["id"]}">{question["id"]}</span>'
+        rows.append(f"| {cell} | {title} | {question['zh']} |")
     return "\n".join(rows)
 
 

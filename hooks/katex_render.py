@@ -1,0 +1,113 @@
+"""MkDocs hook: render every formula with KaTeX when the site is built, not in the reader's browser.
+
+pymdownx.arithmatex (generic mode) wraps formulas as ``<span class="arithmatex">\\(...\\)</span>`` and
+``<div class="arithmatex">\\[...\\]</div>``. This hook hands the TeX of each page to one Node process running the
+site's vendored KaTeX (``docs/assets/vendor/katex/katex.min.js``, fetched by scripts/fetch_assets.sh) and puts
+the HTML in place, keeping the ``arithmatex`` wrapper. Readers then load only KaTeX's stylesheet and fonts: no
+script, no re-layout when formulas appear, and formulas show without JavaScript. A formula KaTeX rejects
+stops the build with the page and the TeX.
+
+It runs on the final HTML (``on_post_page``), after the search index has taken the page text, so search sees
+the TeX source rather than KaTeX's markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+ROOT = Path(__file__).resolve().parents[1]
+RENDERER = ROOT / "scripts" / "katex_render.js"
+FORMULA = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?P<open>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])</(?P=tag)>', re.S
+)
+
+
+class KatexProcess:
+    """One Node process that renders batches of formulas with KaTeX."""
+
+    def __init__(self, katex_js: Path) -> None:
+        node = shutil.which("node")
+        if node is None:
+            raise PluginError("katex_render: `node` is needed to render formulas at build time (Node 18+)")
+        if not katex_js.is_file():
+            raise PluginError(f"katex_render: {katex_js} is missing: run scripts/fetch_assets.sh (make assets)")
+        self.process = subprocess.Popen(
+            [node, str(RENDERER), str(katex_js)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+
+    def render(self, formulas: list[tuple[str, bool]]) -> list[str]:
+        """The HTML of each ``(tex, display)`` formula; raises ValueError with KaTeX's message on bad TeX."""
+        self.process.stdin.write(json.dumps(formulas) + "\n")
+        self.process.stdin.flush()
+        reply = json.loads(self.process.stdout.readline())
+        if "error" in reply:
+            raise ValueError(reply["error"])
+        return reply["html"]
+
+    def close(self) -> None:
+        """Stop the Node process."""
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            self.process.wait(timeout=10)
+
+
+_process: KatexProcess | None = None
+
+
+def render_formulas(output: str, renderer: KatexProcess, where: str) -> str:
+    """Replace the TeX of every arithmatex element of ``output`` by its KaTeX HTML."""
+    matches = list(FORMULA.finditer(output))
+    if not matches:
+        return output
+    formulas = [(html.unescape(m.group("tex")).strip(), m.group("open") == "\\[") for m in matches]
+    try:
+        rendered = renderer.render(formulas)
+    except ValueError as error:
+        bad = [tex for tex, display in formulas if not _renders(renderer, tex, display)]
+        raise PluginError(f"{where}: KaTeX cannot render {bad[:3]}: {error}") from error
+    pieces, last = [], 0
+    for match, markup in zip(matches, rendered):
+        tag = match.group("tag")
+        pieces += [output[last : match.start()], f'<{tag} class="arithmatex">{markup}</{tag}>']
+        last = match.end()
+    pieces.append(output[last:])
+    return "".join(pieces)
+
+
+def _renders(renderer: KatexProcess, tex: str, display: bool) -> bool:
+    try:
+        renderer.render([(tex, display)])
+        return True
+    except ValueError:
+        return False
+
+
+def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
+    global _process
+    if 'class="arithmatex"' not in output:
+        return output
+    if _process is None:
+        _process = KatexProcess(Path(config.docs_dir) / "assets" / "vendor" / "katex" / "katex.min.js")
+    return render_formulas(output, _process, f"docs/{page.file.src_uri}")
+
+
+def on_post_build(config):  # noqa: D103 - MkDocs event
+    global _process
+    if _process is not None:
+        _process.close()
+        _process = None
+
+
+def on_build_error(error):  # noqa: D103 - MkDocs event
+    on_post_build(None)

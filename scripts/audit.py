@@ -1,0 +1,134 @@
+"""Lighthouse audit of a built site: serve it like a static host (gzip), run Lighthouse on a few pages, check scores.
+
+Usage: ``python scripts/audit.py SITE_DIR [--min 0.95] [--page /path/ ...]`` (``scripts/audit.sh`` wraps it, for
+``make audit``). The site is served on a free port of 127.0.0.1 with gzip for text files, as GitHub Pages serves it.
+Lighthouse (``node_modules/.bin/lighthouse``, pinned in package.json) drives ``$CHROME_PATH`` headless with its
+default mobile settings and simulated throttling. Scores vary from run to run (the simulation scales the CPU time
+it observes, and a shared machine is busy at times), so each page is audited ``--runs`` times and the median
+score of each category is checked, as Lighthouse's documentation recommends. JSON reports go to ``--reports``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+DEFAULT_PAGES = ["/", "/round-2/r2-04-multi-head-attention/", "/notebooks/attention-step-by-step/"]
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map", ".py"}
+
+
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files quietly, gzip-compressing text when the client accepts it (as static hosts do)."""
+
+    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # redirects to the URL with a slash
+            path = path / "index.html"
+        if path.suffix not in COMPRESSIBLE or not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return None
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on a free port of 127.0.0.1; return the server and its base URL (no trailing slash)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHandler, directory=str(directory)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def lighthouse(url: str, report: Path, preset: str | None) -> dict:
+    """Run Lighthouse on ``url``, write its JSON report to ``report`` and return it."""
+    command = [
+        str(ROOT / "node_modules" / ".bin" / "lighthouse"),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={report}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={' '.join(CHROME_FLAGS)}",
+    ]
+    if preset:
+        command.append(f"--preset={preset}")
+    subprocess.run(command, check=True)
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+def weak_audits(report: dict, category: str) -> list[str]:
+    """The weighted audits of ``category`` that scored below 0.9, to explain a low score."""
+    lines = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = report["audits"][ref["id"]]
+        if ref["weight"] > 0 and audit["score"] is not None and audit["score"] < 0.9:
+            lines.append(f"    {audit['id']}: {audit['title']} ({audit['score']}; {audit.get('displayValue', '')})")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="the built site (mkdocs build --site-dir)")
+    parser.add_argument("--min", type=float, default=0.95, help="lowest acceptable median score per category")
+    parser.add_argument("--page", action="append", help="a page path to audit (repeatable)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (the median counts)")
+    parser.add_argument("--preset", choices=["desktop", "perf", "experimental"], help="a Lighthouse preset")
+    parser.add_argument("--reports", type=Path, default=ROOT / ".cache" / "lighthouse")
+    args = parser.parse_args()
+    if not (args.site / "index.html").is_file():
+        parser.error(f"no built site in {args.site}: run make build")
+    os.environ.setdefault("CHROME_PATH", os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    args.reports.mkdir(parents=True, exist_ok=True)
+    server, base = serve(args.site)
+    failed = False
+    print(f"Lighthouse {'default (mobile)' if not args.preset else args.preset}, median of {args.runs} runs")
+    print(f"{'page':42}" + "".join(f"{c:>16}" for c in CATEGORIES), flush=True)
+    try:
+        for page in args.page or DEFAULT_PAGES:
+            name = page.strip("/").replace("/", "_") or "home"
+            reports = [lighthouse(base + page, args.reports / f"{name}-{run}.json", args.preset) for run in range(args.runs)]
+            scores = {c: statistics.median(r["categories"][c]["score"] or 0 for r in reports) for c in CATEGORIES}
+            print(f"{page:42}" + "".join(f"{scores[c]:>16.2f}" for c in CATEGORIES), flush=True)
+            for category in CATEGORIES:
+                if scores[category] < args.min:
+                    failed = True
+                    worst = min(reports, key=lambda r: r["categories"][category]["score"] or 0)
+                    print(f"  {category} below {args.min}:", *weak_audits(worst, category), sep="\n", flush=True)
+    finally:
+        server.shutdown()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

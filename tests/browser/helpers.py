@@ -1,0 +1,67 @@
+"""Helpers shared by the browser tests: the golden queries and the site's search box."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+DOCS = ROOT / "docs"
+PLACEHOLDER = "Type to start searching"  # Material's text while the query is empty (theme language: en)
+
+
+def questions() -> list[dict]:
+    """Every interview question, in interview order (docs/questions.yml)."""
+    return yaml.safe_load((DOCS / "questions.yml").read_text(encoding="utf-8"))
+
+
+def load_golden() -> list[dict]:
+    """The golden queries (golden_queries.yml), each with the ``page`` of its question."""
+    pages = {q["id"]: q["page"] for q in questions()}
+    golden = yaml.safe_load((HERE / "golden_queries.yml").read_text(encoding="utf-8"))
+    for entry in golden:
+        entry["page"] = pages[entry["id"]]
+    return golden
+
+
+def page_url(source: str, directory_urls: bool = True) -> str:
+    """The URL, relative to the site root, of the page built from ``docs/<source>``."""
+    stem = source.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
+def strip_query(url: str) -> str:
+    """``url`` without its query (Material's ``?h=`` highlight) and fragment."""
+    return urlunsplit(urlsplit(url)._replace(query="", fragment=""))
+
+
+class SearchBox:
+    """The header search box of one open page of the site."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.input = page.locator("input.md-search__input")
+        self.meta = page.locator(".md-search-result__meta")
+        self.input.click()
+        self.meta.filter(has_text=PLACEHOLDER).wait_for()  # the index is loaded and the worker is ready
+
+    def search(self, query: str) -> list[str]:
+        """Type ``query``; return the URLs of the result pages, best first."""
+        self.input.fill("")
+        self.input.press("End")  # Material reads the box on keyup
+        self.meta.filter(has_text=PLACEHOLDER).wait_for()
+        self.input.fill(query)
+        self.input.press("End")
+        self.page.wait_for_function(
+            "text => document.querySelector('.md-search-result__meta').textContent.trim() !== text", arg=PLACEHOLDER
+        )
+        return [strip_query(href) for href in self.results().evaluate_all("links => links.map(a => a.href)")]
+
+    def results(self):
+        """The result links, one per page (its best sections are left out), best first."""
+        return self.page.locator("li.md-search-result__item > a.md-search-result__link:first-child")

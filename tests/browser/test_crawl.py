@@ -1,0 +1,101 @@
+"""Visit every page of the built site's sitemap in headless Chromium and fail on anything a reader would hit.
+
+Per page: a request to another origin (blocked, so the test never touches the network), a failed request or
+an HTTP error, a console error or uncaught exception, a formula that KaTeX did not render (an ``.arithmatex``
+element without ``.katex`` inside), and, on notebook pages, a notebook without any cell output.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+LOCAL_SCHEMES = ("data:", "blob:", "about:")
+
+
+def sitemap_paths(built_site) -> list[str]:
+    """The path of every page in the sitemap, relative to the site root (``""`` for the home page)."""
+    root = ET.parse(built_site.directory / "sitemap.xml").getroot()
+    urls = [loc.text.strip() for loc in root.iterfind("sm:url/sm:loc", SITEMAP_NS)]
+    base = min(urls, key=len)  # the home page
+    return [url.removeprefix(base) for url in urls]
+
+
+@pytest.fixture(scope="module")
+def crawl(context, site_url, built_site):
+    """Visit every sitemap page once; return the visited paths, the problems found, and per-page facts."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    problems: list[str] = []
+    current = {"path": ""}
+    page = context.new_page()
+
+    def block_foreign(route):
+        url = route.request.url
+        if url.startswith(origin) or url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            problems.append(f"{current['path']}: request leaves the origin: {url}")
+            route.abort()
+
+    page.route("**/*", block_foreign)
+    page.on(
+        "console",
+        lambda m: m.type == "error" and problems.append(f"{current['path']}: console error: {m.text}"),
+    )
+    page.on("pageerror", lambda e: problems.append(f"{current['path']}: uncaught exception: {e}"))
+
+    # Leaving a page cancels what it still loads (the search index, say) with ERR_ABORTED: not a fault. A missing
+    # file shows up as an HTTP error instead, and a blocked foreign request has been reported already.
+    page.on(
+        "requestfailed",
+        lambda r: r.failure != "net::ERR_ABORTED"
+        and problems.append(f"{current['path']}: request failed ({r.failure}): {r.url}"),
+    )
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and problems.append(f"{current['path']}: HTTP {r.status}: {r.url}"),
+    )
+
+    paths = sitemap_paths(built_site)
+    facts = {}
+    for path in paths:
+        current["path"] = path or "/"
+        page.goto(urljoin(site_url, path), wait_until="load")
+        facts[path] = page.evaluate(
+            """() => ({
+                formulas: document.querySelectorAll('.arithmatex').length,
+                unrendered: [...document.querySelectorAll('.arithmatex')]
+                    .filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 80)),
+                notebook: document.querySelector('.jupyter-wrapper') !== null,
+                outputs: document.querySelectorAll('.jupyter-wrapper .jp-OutputArea-output').length,
+            })"""
+        )
+    page.close()
+    return paths, problems, facts
+
+
+@pytest.mark.browser
+def test_every_page_loads_cleanly_from_its_own_origin(crawl) -> None:
+    paths, problems, _ = crawl
+    assert len(paths) >= 5, paths
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_every_formula_is_rendered(crawl) -> None:
+    _, _, facts = crawl
+    unrendered = {path: f["unrendered"] for path, f in facts.items() if f["unrendered"]}
+    assert not unrendered, unrendered
+
+
+@pytest.mark.browser
+def test_every_notebook_has_outputs(crawl) -> None:
+    paths, _, facts = crawl
+    notebooks = [path for path in paths if path.startswith("notebooks/")]
+    assert notebooks, "no notebook page in the sitemap"
+    for path in notebooks:
+        assert facts[path]["notebook"], f"{path} is not a rendered notebook"
+        assert facts[path]["outputs"] > 0, f"{path} has no cell outputs"

@@ -1,0 +1,54 @@
+"""hooks/katex_render.py: formulas rendered at build time by the vendored KaTeX in one Node process."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+KATEX = Path(__file__).resolve().parents[2] / "docs" / "assets" / "vendor" / "katex" / "katex.min.js"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None or not KATEX.is_file(), reason="needs node and scripts/fetch_assets.sh"
+)
+
+
+@pytest.fixture(scope="module")
+def hook(load_hook):
+    return load_hook("katex_render")
+
+
+@pytest.fixture(scope="module")
+def renderer(hook):
+    process = hook.KatexProcess(KATEX)
+    yield process
+    process.close()
+
+
+def test_inline_and_display_formulas_are_rendered_in_place(hook, renderer) -> None:
+    page = (
+        '<p>Scale by <span class="arithmatex">\\(1/\\sqrt{d}\\)</span> and keep &lt;text&gt;.</p>\n'
+        '<div class="arithmatex">\\[\n\\mathrm{softmax}(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}, \\quad a &lt; b\n\\]</div>'
+    )
+    html = hook.render_formulas(page, renderer, "docs/x.md")
+    assert html.count('class="arithmatex"') == 2
+    assert '<span class="arithmatex"><span class="katex">' in html
+    assert '<div class="arithmatex"><span class="katex-display">' in html
+    assert "<math" in html  # MathML for screen readers
+    assert "\\(" not in html and "\\[" not in html
+    assert "keep &lt;text&gt;." in html
+    # KaTeX got the TeX unescaped (a < b) and escaped it once in its MathML annotation, not twice.
+    assert "a &lt; b" in html and "&amp;lt;" not in html
+
+
+def test_a_page_without_formulas_is_unchanged(hook, renderer) -> None:
+    assert hook.render_formulas("<p>$5</p>", renderer, "docs/x.md") == "<p>$5</p>"
+
+
+def test_bad_tex_stops_the_build_naming_page_and_formula(hook, renderer) -> None:
+    page = '<span class="arithmatex">\\(x^2\\)</span><span class="arithmatex">\\(\\frac{1}{\\)</span>'
+    with pytest.raises(PluginError, match=r"docs/bad\.md.*frac"):
+        hook.render_formulas(page, renderer, "docs/bad.md")
+    assert "katex" in hook.render_formulas('<span class="arithmatex">\\(y\\)</span>', renderer, "docs/x.md")
