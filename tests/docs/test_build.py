@@ -28,3 +28,8 @@ def test_every_page_is_built(built_site) -> None:
     for page in blocks.pages():
         source = page.relative_to(blocks.DOCS).as_posix()
         assert (built_site.directory / built_path(source)).exists(), f"docs/{source} was not built"
+
+
+def test_heading_anchors_keep_chinese_text(built_site) -> None:
+    page = (built_site.directory / "interview" / "index.html").read_text(encoding="utf-8")
+    assert 'id="round-1--一面"' in page and 'id="round-2--二面"' in page
