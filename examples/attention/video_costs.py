@@ -13,19 +13,11 @@ import math
 import torch
 from torch import Tensor
 
+from examples._checks import check_positive_int
 from examples.attention.video_masks import Grid, check_divides, check_shift, check_triple
 # --8<-- [end:imports]
 
 
-# --8<-- [start:checks]
-def check_positive_int(value: object, name: str) -> int:
-    """Return ``value`` if it is a positive int, else raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
-# --8<-- [end:checks]
 
 
 # --8<-- [start:tokens]

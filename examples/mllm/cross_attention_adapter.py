@@ -27,7 +27,7 @@ from torch.nn import functional as F
 
 from examples.attention.scaled_dot_product import scaled_dot_product_attention
 from examples.mllm.positions import sincos_2d
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 from examples.mllm.projectors import check_patches, infer_grid
 
 QWEN_VL_NUM_QUERIES = 256

@@ -22,7 +22,7 @@ from torch import Tensor, nn
 
 from examples.attention.scaled_dot_product import scaled_dot_product_attention
 from examples.mllm.perceiver_resampler import feed_forward
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 
 
 # --8<-- [start:gated]

@@ -20,7 +20,7 @@ from einops import rearrange, repeat
 from torch import Tensor, nn
 
 from examples.attention.scaled_dot_product import scaled_dot_product_attention
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 
 FLAMINGO_NUM_LATENTS = 64
 """Latents, hence visual tokens per image, in Flamingo's resampler."""

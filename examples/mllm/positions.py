@@ -28,7 +28,7 @@ import torch
 from einops import rearrange, repeat
 from torch import Tensor
 
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 
 ROPE_BASE = 10000.0
 QWEN2_VL_MROPE_SECTION = (16, 24, 24)

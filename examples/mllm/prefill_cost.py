@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 from examples.mllm.vision_tokens import PATCH
 
 CONNECTOR_KINDS = ("linear", "mlp", "pooling", "pixel-shuffle", "resampler")

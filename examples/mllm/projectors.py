@@ -23,7 +23,7 @@ from einops import rearrange
 from torch import Tensor, nn
 from torch.nn import functional as F
 
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 
 
 # --8<-- [start:grid]

@@ -48,7 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from examples.mllm._checks import check_positive_int
+from examples._checks import check_positive_int
 from examples.mllm.cross_attention_adapter import QWEN_VL_NUM_QUERIES
 from examples.mllm.perceiver_resampler import FLAMINGO_NUM_LATENTS
 from examples.mllm.video_abstractor import video_llm_tokens

@@ -110,8 +110,8 @@ def test_key_defaults_to_query_and_value_to_key() -> None:
     ("args", "error", "match"),
     [
         ((10, 3), ValueError, "divisible"),
-        ((0, 1), ValueError, "embed_dim must be positive"),
-        ((8, 0), ValueError, "num_heads must be positive"),
+        ((0, 1), ValueError, "embed_dim must be >= 1"),
+        ((8, 0), ValueError, "num_heads must be >= 1"),
         ((8.0, 2), TypeError, "embed_dim must be an int"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Argument checks shared by the connector modules: clear errors that name the argument."""
+"""Argument checks shared across the package: clear errors that name the argument."""
 
 from __future__ import annotations
 
