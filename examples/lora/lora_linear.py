@@ -38,8 +38,10 @@ def check_lora_args(base: nn.Module, r: int, alpha: float, dropout: float, init:
         dropout: dropout probability on the adapter's input, in [0, 1).
         init: one of ``"kaiming"``, ``"gaussian"``, ``"pissa"``.
     """
-    if not isinstance(base, nn.Linear):
+    if not isinstance(base, nn.Module):
         raise TypeError(f"base must be an nn.Linear, got {type(base).__name__}")
+    if not isinstance(base, nn.Linear):  # a module, but one LoRA cannot wrap
+        raise ValueError(f"base must be an nn.Linear, got {type(base).__name__}")
     if isinstance(r, bool) or not isinstance(r, numbers.Integral):
         raise TypeError(f"r must be an int, got {type(r).__name__}")
     if r < 1:

@@ -292,7 +292,10 @@ def test_bad_arguments(kwargs, error, match):
         LoRALinear(**args)
 
 
-@pytest.mark.parametrize("base", [nn.Conv1d(3, 3, 1), nn.Embedding(4, 3), None, torch.zeros(3, 3)])
-def test_base_must_be_linear(base):
-    with pytest.raises(TypeError, match="^base must be an nn.Linear"):
+@pytest.mark.parametrize(
+    ("base", "error"),
+    [(nn.Conv1d(3, 3, 1), ValueError), (nn.Embedding(4, 3), ValueError), (None, TypeError), (torch.zeros(3, 3), TypeError)],
+)
+def test_base_must_be_linear(base, error):
+    with pytest.raises(error, match="^base must be an nn.Linear"):
         LoRALinear(base, 2, 4.0)
