@@ -62,18 +62,18 @@ def check_patches(x: Tensor, vision_dim: int) -> None:
 
 
 # --8<-- [start:linear_mlp]
-class LinearProjector(nn.Module):
-    """LLaVA's connector: one ``nn.Linear`` applied to every patch, n tokens in, n out.
+class PerPatchProjector(nn.Module):
+    """A connector that maps every patch on its own: n tokens in, n tokens out.
 
     Args:
         vision_dim: width of the ViT features.
-        llm_dim: width of the LLM embeddings.
+        net: the per-patch network, (..., vision_dim) -> (..., llm_dim).
     """
 
-    def __init__(self, vision_dim: int, llm_dim: int) -> None:
+    def __init__(self, vision_dim: int, net: nn.Module) -> None:
         super().__init__()
-        self.vision_dim = check_positive_int(vision_dim, "vision_dim")
-        self.proj = nn.Linear(vision_dim, check_positive_int(llm_dim, "llm_dim"))
+        self.vision_dim = vision_dim
+        self.net = net
 
     def num_tokens(self, grid_h: int, grid_w: int) -> int:
         """Tokens handed to the LLM for a (grid_h, grid_w) patch grid: every patch."""
@@ -84,11 +84,11 @@ class LinearProjector(nn.Module):
         check_patches(x, self.vision_dim)
         if grid is not None:
             infer_grid(x.shape[1], grid)
-        return self.proj(x)  # (b, n, llm_dim)
+        return self.net(x)  # (b, n, llm_dim)
 
 
-class MLPProjector(nn.Module):
-    """LLaVA-1.5's ``mlp2x_gelu``: Linear(vision_dim, llm_dim), GELU, Linear(llm_dim, llm_dim).
+class LinearProjector(PerPatchProjector):
+    """LLaVA's connector: one ``nn.Linear`` applied to every patch.
 
     Args:
         vision_dim: width of the ViT features.
@@ -96,21 +96,22 @@ class MLPProjector(nn.Module):
     """
 
     def __init__(self, vision_dim: int, llm_dim: int) -> None:
-        super().__init__()
-        self.vision_dim = check_positive_int(vision_dim, "vision_dim")
+        check_positive_int(vision_dim, "vision_dim")
+        super().__init__(vision_dim, nn.Linear(vision_dim, check_positive_int(llm_dim, "llm_dim")))
+
+
+class MLPProjector(PerPatchProjector):
+    """LLaVA-1.5's ``mlp2x_gelu``: Linear(vision_dim, llm_dim), GELU, Linear(llm_dim, llm_dim), per patch.
+
+    Args:
+        vision_dim: width of the ViT features.
+        llm_dim: width of the LLM embeddings.
+    """
+
+    def __init__(self, vision_dim: int, llm_dim: int) -> None:
+        check_positive_int(vision_dim, "vision_dim")
         llm_dim = check_positive_int(llm_dim, "llm_dim")
-        self.mlp = nn.Sequential(nn.Linear(vision_dim, llm_dim), nn.GELU(), nn.Linear(llm_dim, llm_dim))
-
-    def num_tokens(self, grid_h: int, grid_w: int) -> int:
-        """Tokens handed to the LLM for a (grid_h, grid_w) patch grid: every patch."""
-        return check_positive_int(grid_h, "grid_h") * check_positive_int(grid_w, "grid_w")
-
-    def forward(self, x: Tensor, grid: tuple[int, int] | None = None) -> Tensor:
-        """(b, n, vision_dim) -> (b, n, llm_dim). ``grid`` is only checked."""
-        check_patches(x, self.vision_dim)
-        if grid is not None:
-            infer_grid(x.shape[1], grid)
-        return self.mlp(x)  # (b, n, llm_dim)
+        super().__init__(vision_dim, nn.Sequential(nn.Linear(vision_dim, llm_dim), nn.GELU(), nn.Linear(llm_dim, llm_dim)))
 # --8<-- [end:linear_mlp]
 
 

@@ -43,8 +43,8 @@ def test_linear_and_mlp_keep_every_patch(grid, b, vision_dim, llm_dim):
     x = torch.randn(b, grid_h * grid_w, vision_dim, dtype=DTYPE)
     linear = LinearProjector(vision_dim, llm_dim).to(DTYPE)
     mlp = MLPProjector(vision_dim, llm_dim).to(DTYPE)
-    expected_linear = x @ linear.proj.weight.T + linear.proj.bias
-    first, second = mlp.mlp[0], mlp.mlp[2]
+    expected_linear = x @ linear.net.weight.T + linear.net.bias
+    first, second = mlp.net[0], mlp.net[2]
     expected_mlp = gelu(x @ first.weight.T + first.bias) @ second.weight.T + second.bias
     torch.testing.assert_close(linear(x, grid), expected_linear)
     torch.testing.assert_close(mlp(x, grid), expected_mlp)
@@ -53,7 +53,7 @@ def test_linear_and_mlp_keep_every_patch(grid, b, vision_dim, llm_dim):
 
 def test_mlp_is_linear_gelu_linear_as_llava_mlp2x_gelu():
     mlp = MLPProjector(1024, 4096)
-    layers = list(mlp.mlp)
+    layers = list(mlp.net)
     assert [type(layer).__name__ for layer in layers] == ["Linear", "GELU", "Linear"]
     assert (layers[0].in_features, layers[0].out_features, layers[2].out_features) == (1024, 4096, 4096)
 
