@@ -12,10 +12,12 @@ from examples.attention.video_sparse import (
     window_attention,
 )
 
-__all__ = ["MultiHeadAttention", "attention_weights", "scaled_dot_product_attention"]
-__all__ += [
+__all__ = [
+    "attention_weights",
     "chunked_attention",
     "divided_space_time_attention",
+    "MultiHeadAttention",
+    "scaled_dot_product_attention",
     "sliding_window_attention",
     "spatial_attention",
     "temporal_attention",
