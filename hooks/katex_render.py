@@ -7,6 +7,10 @@ the HTML in place, keeping the ``arithmatex`` wrapper. Readers then load only Ka
 script, no re-layout when formulas appear, and formulas show without JavaScript. A formula KaTeX rejects
 stops the build with the page and the TeX.
 
+KaTeX's output is HTML only. Its default adds a hidden MathML copy of every formula for screen readers, which
+doubled the nodes of a formula-heavy page and made phones lay out twice as much; instead the wrapper becomes
+``role="img"`` with the TeX source as its accessible name, the convention of Wikipedia's formula images.
+
 It runs on the final HTML (``on_post_page``), after the search index has taken the page text, so search sees
 the TeX source rather than KaTeX's markup.
 """
@@ -25,7 +29,9 @@ from mkdocs.exceptions import PluginError
 ROOT = Path(__file__).resolve().parents[1]
 RENDERER = ROOT / "scripts" / "katex_render.js"
 FORMULA = re.compile(
-    r'<(?P<tag>span|div) class="arithmatex">(?P<open>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])</(?P=tag)>', re.S
+    r'<(?P<tag>span|div)(?P<attrs>[^>]*?) class="arithmatex"(?P<more>[^>]*)>'
+    r"(?P<open>\\\(|\\\[)(?P<tex>.*?)(?:\\\)|\\\])</(?P=tag)>",
+    re.S,
 )
 
 
@@ -77,9 +83,13 @@ def render_formulas(output: str, renderer: KatexProcess, where: str) -> str:
         bad = [tex for tex, display in formulas if not _renders(renderer, tex, display)]
         raise PluginError(f"{where}: KaTeX cannot render {bad[:3]}: {error}") from error
     pieces, last = [], 0
-    for match, markup in zip(matches, rendered):
-        tag = match.group("tag")
-        pieces += [output[last : match.start()], f'<{tag} class="arithmatex">{markup}</{tag}>']
+    for match, (tex, _), markup in zip(matches, formulas, rendered):
+        tag, attrs = match.group("tag"), match.group("attrs") + match.group("more")  # e.g. data-offscreen
+        label = html.escape(" ".join(tex.split()), quote=True)
+        pieces += [
+            output[last : match.start()],
+            f'<{tag}{attrs} class="arithmatex" role="img" aria-label="{label}">{markup}</{tag}>',
+        ]
         last = match.end()
     pieces.append(output[last:])
     return "".join(pieces)

@@ -2,7 +2,8 @@
 
 Per page: a request to another origin (blocked, so the test never touches the network), a failed request or
 an HTTP error, a console error or uncaught exception, a formula that KaTeX did not render (an ``.arithmatex``
-element without ``.katex`` inside), and, on notebook pages, a notebook without any cell output.
+element without ``.katex`` inside) or that has no accessible name, and, on notebook pages, a notebook without any
+cell output.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def crawl(context, site_url, built_site):
                 formulas: document.querySelectorAll('.arithmatex').length,
                 unrendered: [...document.querySelectorAll('.arithmatex')]
                     .filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 80)),
+                unnamed: [...document.querySelectorAll('.arithmatex')]
+                    .filter(e => e.getAttribute('role') !== 'img' || !(e.getAttribute('aria-label') || '').trim())
+                    .map(e => e.textContent.slice(0, 80)),
                 notebook: document.querySelector('.jupyter-wrapper') !== null,
                 outputs: document.querySelectorAll('.jupyter-wrapper .jp-OutputArea-output').length,
             })"""
@@ -89,6 +93,9 @@ def test_every_formula_is_rendered(crawl) -> None:
     _, _, facts = crawl
     unrendered = {path: f["unrendered"] for path, f in facts.items() if f["unrendered"]}
     assert not unrendered, unrendered
+    # Screen readers get each formula's TeX as its name (KaTeX's hidden MathML copy is not produced).
+    unnamed = {path: f["unnamed"] for path, f in facts.items() if f["unnamed"]}
+    assert not unnamed, unnamed
 
 
 @pytest.mark.browser

@@ -34,13 +34,19 @@ def test_inline_and_display_formulas_are_rendered_in_place(hook, renderer) -> No
     )
     html = hook.render_formulas(page, renderer, "docs/x.md")
     assert html.count('class="arithmatex"') == 2
-    assert '<span class="arithmatex"><span class="katex">' in html
-    assert '<div class="arithmatex"><span class="katex-display">' in html
-    assert "<math" in html  # MathML for screen readers
+    assert '<span class="arithmatex" role="img" aria-label="1/\\sqrt{d}"><span class="katex">' in html
+    assert '<div class="arithmatex" role="img" aria-label="\\mathrm{softmax}(x)_i = ' in html
+    assert "<math" not in html  # no hidden MathML copy: the TeX is the accessible name
     assert "\\(" not in html and "\\[" not in html
     assert "keep &lt;text&gt;." in html
-    # KaTeX got the TeX unescaped (a < b) and escaped it once in its MathML annotation, not twice.
-    assert "a &lt; b" in html and "&amp;lt;" not in html
+    # KaTeX got the TeX unescaped (a < b); the label escapes it once, not twice, on one line.
+    assert 'a &lt; b"' in html and "&amp;lt;" not in html
+
+
+def test_other_attributes_of_the_wrapper_are_kept(hook, renderer) -> None:
+    page = '<div data-offscreen class="arithmatex" id="f">\\[x^2\\]</div>'  # hooks/offscreen_blocks.py marks blocks
+    html = hook.render_formulas(page, renderer, "docs/x.md")
+    assert html.startswith('<div data-offscreen id="f" class="arithmatex" role="img" aria-label="x^2"><span class="katex')
 
 
 def test_a_page_without_formulas_is_unchanged(hook, renderer) -> None:
