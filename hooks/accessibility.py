@@ -19,3 +19,7 @@ def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
     match = SEARCH_LABEL.search(output)
     label = match.group(1) if match else "Search"
     return output.replace(DIALOG, DIALOG[:-1] + f' aria-label="{label}">', 1)
+
+
+def on_post_template(output_content, template_name, config):  # noqa: D103 - MkDocs event (404.html)
+    return on_post_page(output_content, None, config) if template_name == "404.html" else output_content
