@@ -2,7 +2,7 @@
 
 Pygments wraps every token of a code block in a span. Two kinds carry no style of their own under Material:
 names (``<span class="n">``, coloured ``--md-code-hl-name-color``, which Material sets to the code's own text
-colour in both schemes) and whitespace (``<span class="w">``, no rule at all). They are a fifth of the elements
+colour in both schemes) and whitespace (``<span class="w">``, no rule at all). They are a sixth of the elements
 of a code-heavy page, and a phone styles and lays out every element, so they are replaced by their text.
 tests/hooks/test_code_spans.py checks that Material still gives names the plain code colour.
 """
