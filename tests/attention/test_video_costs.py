@@ -29,6 +29,7 @@ from examples.attention.video_masks import (
     tile_mask,
     window_mask,
 )
+from tests.attention.strategies import grid_window_shift
 
 
 def test_worked_token_counts():
@@ -43,15 +44,6 @@ def test_full_attention_costs():
     assert full_attention_flops(10, 3) == 4 * 100 * 3
     assert attention_flops(7, 2) == 56
     assert score_matrix_bytes(18_816, 12, 4) == 12 * 18_816**2 * 4
-
-
-@st.composite
-def grid_window_shift(draw):
-    window = draw(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)))
-    counts = draw(st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)))
-    grid = tuple(w * c for w, c in zip(window, counts))
-    shift = tuple(draw(st.integers(0, w - 1)) for w in window)
-    return grid, window, shift
 
 
 @settings(max_examples=40, deadline=None)
