@@ -6,29 +6,21 @@ variable; Playwright's own browser downloads are never used.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from scripts.audit import CHROME_FLAGS, serve
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# The flags scripts/audit.py starts Chromium with, but the headless mode, which Playwright sets itself.
+CHROMIUM_ARGS = [flag for flag in CHROME_FLAGS if not flag.startswith("--headless")]
 
 
 def chromium_path() -> str:
@@ -36,30 +28,13 @@ def chromium_path() -> str:
     return os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve files without logging every request to stderr."""
-
-    def log_message(self, format, *args):  # noqa: A002 - signature of the base class
-        pass
-
-
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``directory`` on a free port of 127.0.0.1 from a daemon thread; return the server and its URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}/"
-
-
 @pytest.fixture(scope="session")
 def site_url(built_site) -> Iterator[str]:
     """Base URL (ending in ``/``) of the strictly built site, served over HTTP."""
     if built_site.returncode != 0:
         pytest.fail("the site did not build; see tests/docs/test_build.py\n" + built_site.output[-2000:])
-    server, url = serve(built_site.directory)
-    yield url
+    server, url = serve(built_site.directory)  # gzip, as a static host serves it
+    yield url + "/"
     server.shutdown()
     server.server_close()
 
