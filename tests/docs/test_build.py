@@ -33,3 +33,10 @@ def test_every_page_is_built(built_site) -> None:
 def test_heading_anchors_keep_chinese_text(built_site) -> None:
     page = (built_site.directory / "interview" / "index.html").read_text(encoding="utf-8")
     assert 'id="round-1--一面"' in page and 'id="round-2--二面"' in page
+
+
+def test_katex_ships_only_what_readers_load(built_site) -> None:
+    """Formulas are rendered at build time: the site carries KaTeX's stylesheet and fonts, not its scripts."""
+    katex = built_site.directory / "assets" / "vendor" / "katex"
+    assert (katex / "katex.min.css").is_file() and any((katex / "fonts").iterdir())
+    assert not list(katex.rglob("*.js"))
