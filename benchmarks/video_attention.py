@@ -1,6 +1,6 @@
 """Sweep sparse video attention over the frame count on CPU; write JSON results and SVG plots.
 
-Every pattern of ``examples.attention.video_sparse`` plus full attention (PyTorch's
+Every pattern of ``examples.video.sparse`` plus full attention (PyTorch's
 fused kernel and the explicit score-matrix version), chunked attention and a
 sliding window given to the dense kernel as an L×L mask, at a fixed patch grid and
 width. Run from the repository root:
@@ -25,7 +25,7 @@ import torch
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from examples.attention.video_benchmark import SweepConfig, run_sweep  # noqa: E402
+from benchmarks.video_harness import SweepConfig, run_sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "video_attention.json"

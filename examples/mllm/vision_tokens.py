@@ -22,16 +22,23 @@ What is computed, model by model:
   one ``image_newline`` per remaining row; add the 576 tokens of the whole image
   resized to 336. The unpadded side is computed in exact integers; transformers
   rounds a float to 7 decimals first, which gives the same integer for any image
-  under ten million pixels a side.
+  under ten million pixels a side. transformers reads each pinpoint as
+  (height, width), the original haotian-liu/LLaVA code (``select_best_resolution``
+  and ``get_anyres_image_grid_shape`` in ``llava/mm_utils.py``) as (width, height):
+  ``pinpoint_order`` selects either. The list is symmetric, so only ties differ,
+  but a tie is the rule for small images (224 x 300: 1368 tokens in transformers,
+  1026 in the original code).
 * ``qwen-vl`` -- ViT at 448 px = 1024 patches, compressed by the cross-attention
   adapter to 256 queries (arXiv 2308.12966).
 * ``qwen2-vl`` -- native resolution (arXiv 2409.12191): both sides are rounded to
   multiples of 28 (patch 14, then 2 x 2 merging) by ``qwen2_vl_resize``, which
   follows ``smart_resize`` in transformers
-  ``models/qwen2_vl/image_processing_qwen2_vl.py`` with the image processor's
-  default limits ``min_pixels = 56·56`` and ``max_pixels = 28·28·1280`` (4 to 1280
-  tokens); tokens = (H' / 28)·(W' / 28). (qwen-vl-utils uses other limits,
-  4·28·28 to 16384·28·28 pixels.)
+  ``models/qwen2_vl/image_processing_qwen2_vl.py``; tokens = (H' / 28)·(W' / 28).
+  ``vision_tokens`` uses the image processor's class defaults
+  ``min_pixels = 56·56`` and ``max_pixels = 28·28·1280`` (4 to 1280 tokens). The
+  released checkpoints' ``preprocessor_config.json`` and qwen-vl-utils both use
+  3136 = 4·28·28 = 56·56 and 12845056 = 16384·28·28 pixels instead
+  (``QWEN2_VL_PIXEL_LIMITS``), so large images cost more there.
 * ``internvl`` -- dynamic tiling of InternVL 1.5 / 2 (``dynamic_preprocess`` in
   OpenGVLab/InternVL ``internvl_chat/internvl/train/dataset.py``, with the model
   card's ``max_num=12`` and ``use_thumbnail=True``): the image is cut into
@@ -72,7 +79,17 @@ LLAVA_NEXT_PINPOINTS = ((336, 672), (672, 336), (672, 672), (1008, 336), (336, 1
 
 QWEN2_VL_FACTOR = 28
 QWEN2_VL_MIN_PIXELS = 56 * 56
+"""Image processor class default (transformers); equal to 4·28·28."""
 QWEN2_VL_MAX_PIXELS = 28 * 28 * 1280
+"""Image processor class default (transformers): at most 1280 tokens."""
+QWEN2_VL_PIXEL_LIMITS = {
+    "processor-default": (QWEN2_VL_MIN_PIXELS, QWEN2_VL_MAX_PIXELS),
+    "released-config": (3136, 12845056),
+    "qwen-vl-utils": (4 * 28 * 28, 16384 * 28 * 28),
+}
+"""(min_pixels, max_pixels) by source: transformers' ``Qwen2VLImageProcessor`` class
+defaults; ``preprocessor_config.json`` of the released checkpoints (Qwen/Qwen2-VL-2B,
+-7B-Instruct); qwen-vl-utils ``vision_process.py`` (``MIN_PIXELS``, ``MAX_PIXELS``)."""
 INTERNVL_TILE = 448
 INTERNVL_MAX_TILES = 12
 
@@ -88,60 +105,110 @@ def patch_grid_tokens(side: int, patch: int = PATCH) -> int:
 
 
 # --8<-- [start:qwen2_vl]
+def check_aspect(height: int, width: int, max_ratio: int = 200) -> None:
+    """Raise ValueError when the longer side is more than ``max_ratio`` times the shorter one."""
+    if max(height, width) / min(height, width) > max_ratio:
+        raise ValueError(f"height / width aspect ratio must be at most {max_ratio}, got {height} x {width}")
+
+
+def resize_to_multiples(height: int, width: int, factor: int, min_pixels: float,
+                        max_pixels: float) -> tuple[int, int]:
+    """The rule behind ``qwen2_vl_resize``, for checked arguments (limits may be fractional).
+
+    Round each side to the nearest multiple of ``factor``; above ``max_pixels``,
+    shrink both sides by one ratio and round down, never below ``factor``; below
+    ``min_pixels``, grow them and round up.
+    """
+    h_bar = round(height / factor) * factor
+    w_bar = round(width / factor) * factor
+    if h_bar * w_bar > max_pixels:
+        beta = math.sqrt(height * width / max_pixels)
+        h_bar = max(factor, math.floor(height / beta / factor) * factor)  # a side of 0 would be no image
+        w_bar = max(factor, math.floor(width / beta / factor) * factor)
+    elif h_bar * w_bar < min_pixels:
+        beta = math.sqrt(min_pixels / (height * width))
+        h_bar = math.ceil(height * beta / factor) * factor
+        w_bar = math.ceil(width * beta / factor) * factor
+    return h_bar, w_bar
+
+
 def qwen2_vl_resize(height: int, width: int, factor: int = QWEN2_VL_FACTOR,
                     min_pixels: int = QWEN2_VL_MIN_PIXELS, max_pixels: int = QWEN2_VL_MAX_PIXELS) -> tuple[int, int]:
     """Qwen2-VL's resize rule: sides become multiples of ``factor``, pixels stay within limits.
 
     Round each side to the nearest multiple of ``factor`` (Python's ``round``); if
     that exceeds ``max_pixels``, shrink both sides by the same ratio and round
-    down; if it falls below ``min_pixels``, grow them and round up. The aspect
-    ratio is kept as well as the multiples allow.
+    down, but never below ``factor``; if it falls below ``min_pixels``, grow them
+    and round up. The aspect ratio is kept as well as the multiples allow. When a
+    side is held at ``factor`` (a thin image and a small ``max_pixels``), the area
+    can exceed ``max_pixels``: no multiple of ``factor`` fits, and one row of
+    tokens is kept rather than none.
 
     Args:
         height: image height in pixels.
         width: image width in pixels.
         factor: 28 = patch 14 x merge 2.
         min_pixels: lower limit on height' x width'.
-        max_pixels: upper limit on height' x width'.
+        max_pixels: upper limit on height' x width', at least ``min_pixels``.
 
     Returns:
-        ``(height', width')``, both multiples of ``factor``.
+        ``(height', width')``, both positive multiples of ``factor``.
     """
-    check_positive_int(height, "height")
-    check_positive_int(width, "width")
-    if max(height, width) / min(height, width) > 200:
-        raise ValueError(f"height / width aspect ratio must be at most 200, got {height} x {width}")
-    h_bar = round(height / factor) * factor
-    w_bar = round(width / factor) * factor
-    if h_bar * w_bar > max_pixels:
-        beta = math.sqrt(height * width / max_pixels)
-        h_bar = math.floor(height / beta / factor) * factor
-        w_bar = math.floor(width / beta / factor) * factor
-    elif h_bar * w_bar < min_pixels:
-        beta = math.sqrt(min_pixels / (height * width))
-        h_bar = math.ceil(height * beta / factor) * factor
-        w_bar = math.ceil(width * beta / factor) * factor
-    return h_bar, w_bar
+    for value, name in ((height, "height"), (width, "width"), (factor, "factor"),
+                        (min_pixels, "min_pixels"), (max_pixels, "max_pixels")):
+        check_positive_int(value, name)
+    if min_pixels > max_pixels:
+        raise ValueError(f"min_pixels={min_pixels} must be <= max_pixels={max_pixels}")
+    check_aspect(height, width)
+    return resize_to_multiples(height, width, factor, min_pixels, max_pixels)
+
+
+def qwen2_vl_tokens(height: int, width: int, limits: str = "processor-default") -> int:
+    """Qwen2-VL's LLM tokens for one image under the pixel limits of one source.
+
+    Args:
+        height: image height in pixels.
+        width: image width in pixels.
+        limits: a key of ``QWEN2_VL_PIXEL_LIMITS``.
+
+    Returns:
+        (height' / 28) · (width' / 28) for the resized image.
+    """
+    if not isinstance(limits, str) or limits not in QWEN2_VL_PIXEL_LIMITS:
+        raise ValueError(f"limits must be one of {tuple(QWEN2_VL_PIXEL_LIMITS)}, got {limits!r}")
+    min_pixels, max_pixels = QWEN2_VL_PIXEL_LIMITS[limits]
+    new_h, new_w = qwen2_vl_resize(height, width, QWEN2_VL_FACTOR, min_pixels, max_pixels)
+    return (new_h // QWEN2_VL_FACTOR) * (new_w // QWEN2_VL_FACTOR)
 # --8<-- [end:qwen2_vl]
 
 
 # --8<-- [start:llava_next]
+PINPOINT_ORDERS = ("hw", "wh")
+"""How a pinpoint pair is read: ``"hw"`` (height, width) as transformers does,
+``"wh"`` (width, height) as haotian-liu/LLaVA ``llava/mm_utils.py`` does."""
+
+
 def llava_next_best_resolution(height: int, width: int,
-                               pinpoints: Sequence[tuple[int, int]] = LLAVA_NEXT_PINPOINTS) -> tuple[int, int]:
+                               pinpoints: Sequence[tuple[int, int]] = LLAVA_NEXT_PINPOINTS,
+                               pinpoint_order: str = "hw") -> tuple[int, int]:
     """The AnyRes canvas (height, width) for an image: most image pixels kept, then least padding.
 
     Args:
         height: image height in pixels.
         width: image width in pixels.
-        pinpoints: candidate canvases (height, width).
+        pinpoints: candidate canvases, each read as ``pinpoint_order`` says.
+        pinpoint_order: ``"hw"`` (transformers) or ``"wh"`` (original LLaVA code).
 
     Returns:
-        The chosen ``(height, width)`` from ``pinpoints``.
+        The chosen canvas as ``(height, width)``; the first best in list order wins a tie.
     """
     check_positive_int(height, "height")
     check_positive_int(width, "width")
+    if pinpoint_order not in PINPOINT_ORDERS:
+        raise ValueError(f"pinpoint_order must be one of {PINPOINT_ORDERS}, got {pinpoint_order!r}")
+    canvases = [(a, b) if pinpoint_order == "hw" else (b, a) for a, b in pinpoints]  # as (height, width)
     best, best_key = None, None
-    for canvas_h, canvas_w in pinpoints:
+    for canvas_h, canvas_w in canvases:
         scale = min(canvas_w / width, canvas_h / height)
         kept = min(int(width * scale) * int(height * scale), width * height)  # image pixels that survive
         wasted = canvas_h * canvas_w - kept
@@ -152,7 +219,8 @@ def llava_next_best_resolution(height: int, width: int,
 
 
 def llava_next_tokens(height: int, width: int, tile: int = 336, patch: int = PATCH,
-                      pinpoints: Sequence[tuple[int, int]] = LLAVA_NEXT_PINPOINTS) -> int:
+                      pinpoints: Sequence[tuple[int, int]] = LLAVA_NEXT_PINPOINTS,
+                      pinpoint_order: str = "hw") -> int:
     """LLaVA-NeXT (AnyRes, spatial unpad, one newline per row) tokens for one image.
 
     Args:
@@ -160,12 +228,13 @@ def llava_next_tokens(height: int, width: int, tile: int = 336, patch: int = PAT
         width: image width in pixels.
         tile: ViT input side (336).
         patch: ViT patch side (14).
-        pinpoints: AnyRes canvases (height, width), multiples of ``tile``.
+        pinpoints: AnyRes canvases, multiples of ``tile``.
+        pinpoint_order: ``"hw"`` (transformers) or ``"wh"`` (original LLaVA code).
 
     Returns:
         unpadded_rows x unpadded_cols + unpadded_rows (newlines) + (tile / patch)² (base image).
     """
-    canvas_h, canvas_w = llava_next_best_resolution(height, width, pinpoints)
+    canvas_h, canvas_w = llava_next_best_resolution(height, width, pinpoints, pinpoint_order)
     side = tile // patch  # 24 feature rows per tile
     rows, cols = side * (canvas_h // tile), side * (canvas_w // tile)  # feature map of the tiles
     if width * rows > cols * height:  # image wider than the feature map: padding is above and below
@@ -248,8 +317,7 @@ def vision_tokens(model: str, height: int, width: int) -> int:
     if model == "qwen-vl":
         return QWEN_VL_NUM_QUERIES  # 448 px -> 1024 patches -> 256 queries
     if model == "qwen2-vl":
-        new_h, new_w = qwen2_vl_resize(height, width)
-        return (new_h // QWEN2_VL_FACTOR) * (new_w // QWEN2_VL_FACTOR)
+        return qwen2_vl_tokens(height, width)  # the image processor's class defaults
     if model == "internvl":
         return internvl_tokens(height, width)
     if model == "blip-2":

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examples.attention.chunked import chunked_attention
-from examples.attention.video_benchmark import peak_memory_bytes
+from benchmarks.video_harness import peak_memory_bytes
 
 
 @settings(max_examples=40, deadline=None)

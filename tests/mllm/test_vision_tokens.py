@@ -9,10 +9,12 @@ from hypothesis import given, settings, strategies as st
 from examples.mllm import MODELS, vision_token_table, vision_tokens
 from examples.mllm.vision_tokens import (
     LLAVA_NEXT_PINPOINTS,
+    QWEN2_VL_PIXEL_LIMITS,
     internvl_tiles,
     llava_next_best_resolution,
     llava_next_tokens,
     qwen2_vl_resize,
+    qwen2_vl_tokens,
 )
 
 PUBLISHED = [  # (model, height, width, tokens) as stated by the papers / code
@@ -112,6 +114,98 @@ def test_qwen2_vl_three_branches():
     assert qwen2_vl_resize(20, 20) == (56, 56)
 
 
+def original_llava_anyres_count(height: int, width: int, pinpoints=LLAVA_NEXT_PINPOINTS) -> int:
+    """haotian-liu/LLaVA, step by step: (width, height) sizes and pinpoints, a real feature tensor, its unpad."""
+    image_size = (width, height)  # PIL's image.size
+    best, max_kept, min_waste = None, 0, float("inf")
+    for canvas_w, canvas_h in pinpoints:  # select_best_resolution reads pinpoints as (width, height)
+        scale = min(canvas_w / image_size[0], canvas_h / image_size[1])
+        kept = min(int(image_size[0] * scale) * int(image_size[1] * scale), width * height)
+        if kept > max_kept or (kept == max_kept and canvas_w * canvas_h - kept < min_waste):
+            best, max_kept, min_waste = (canvas_w, canvas_h), kept, canvas_w * canvas_h - kept
+    tiles_w, tiles_h = best[0] // 336, best[1] // 336  # get_anyres_image_grid_shape
+    feature = torch.zeros(tiles_h, tiles_w, 24, 24, 1)  # view(num_patch_height, num_patch_width, h, w, -1)
+    feature = feature.permute(4, 0, 2, 1, 3).flatten(1, 2).flatten(2, 3)  # (1, rows, cols)
+    rows, cols = feature.shape[1:]
+    if image_size[0] / image_size[1] > cols / rows:  # unpad_image with original_size = (width, height)
+        pad = (rows - int(image_size[1] * (cols / image_size[0]))) // 2
+        feature = feature[:, pad : rows - pad, :]
+    else:
+        pad = (cols - int(image_size[0] * (rows / image_size[1]))) // 2
+        feature = feature[:, :, pad : cols - pad]
+    rows, cols = feature.shape[1:]
+    return rows * cols + rows + 576
+
+
+@settings(max_examples=80)
+@given(sides, sides)
+def test_llava_next_width_height_order_matches_the_original_code(height, width):
+    assert llava_next_tokens(height, width, pinpoint_order="wh") == original_llava_anyres_count(height, width)
+
+
+@settings(max_examples=80)
+@given(sides, sides)
+def test_the_two_orders_only_break_ties_differently(height, width):
+    def key(canvas):
+        ch, cw = canvas
+        scale = min(cw / width, ch / height)
+        kept = min(int(width * scale) * int(height * scale), width * height)
+        return kept, ch * cw - kept
+
+    hw = llava_next_best_resolution(height, width)
+    wh = llava_next_best_resolution(height, width, pinpoint_order="wh")
+    assert key(hw) == key(wh)  # equally good canvases: the symmetric list only changes which tie comes first
+
+
+def test_small_non_square_image_differs_between_transformers_and_the_original():
+    assert llava_next_best_resolution(224, 300) == (336, 672)  # transformers: 1 x 2 tiles side by side
+    assert llava_next_best_resolution(224, 300, pinpoint_order="wh") == (672, 336)  # original: 2 x 1 stacked
+    assert llava_next_tokens(224, 300) == 24 * 32 + 24 + 576 == 1368
+    assert llava_next_tokens(224, 300, pinpoint_order="wh") == 18 * 24 + 18 + 576 == 1026
+    assert original_llava_anyres_count(224, 300) == 1026
+    assert llava_next_tokens(672, 672) == llava_next_tokens(672, 672, pinpoint_order="wh") == 2928  # no tie
+
+
+def test_qwen2_vl_resize_never_returns_a_zero_side():
+    # a 27-px-high image under a 6272-pixel cap: the shrink rounds its height down to 0 without the floor
+    assert qwen2_vl_resize(27, 300, 28, 3136, 6272) == (28, 252)
+    assert qwen2_vl_resize(300, 27, 28, 3136, 6272) == (252, 28)
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 4000), st.integers(1, 4000), st.sampled_from([14, 16, 28, 32]),
+       st.integers(1, 64), st.integers(1, 2048))
+def test_qwen2_vl_resize_properties_for_any_limits(height, width, factor, min_tokens, extra_tokens):
+    if max(height, width) / min(height, width) > 200:
+        return
+    min_pixels = min_tokens * factor * factor
+    max_pixels = min_pixels + extra_tokens * factor * factor
+    new_h, new_w = qwen2_vl_resize(height, width, factor, min_pixels, max_pixels)
+    assert new_h >= factor and new_w >= factor
+    assert new_h % factor == 0 and new_w % factor == 0
+    rounded = round(height / factor) * factor * round(width / factor) * factor
+    if min_pixels <= rounded <= max_pixels:  # in range: plain rounding to the nearest multiples
+        assert (new_h, new_w) == (round(height / factor) * factor, round(width / factor) * factor)
+    elif rounded > max_pixels:  # shrunk: within the cap unless a side is held at one factor
+        assert new_h * new_w <= max_pixels or min(new_h, new_w) == factor
+        assert new_h <= max(factor, height) and new_w <= max(factor, width)
+    else:  # grown: at least the floor
+        assert new_h * new_w >= min_pixels
+
+
+def test_qwen2_vl_pixel_limits_by_source():
+    assert 56 * 56 == 4 * 28 * 28 == 3136  # the two ways of writing the lower limit are one value
+    assert QWEN2_VL_PIXEL_LIMITS["released-config"] == QWEN2_VL_PIXEL_LIMITS["qwen-vl-utils"] == (3136, 12845056)
+    assert 12845056 == 16384 * 28 * 28
+    assert QWEN2_VL_PIXEL_LIMITS["processor-default"] == (3136, 28 * 28 * 1280)
+    assert qwen2_vl_tokens(1080, 1920) == 26 * 47 == 1222  # 728 x 1316 under the class default
+    assert qwen2_vl_tokens(1080, 1920, "released-config") == 39 * 69 == 2691  # 1092 x 1932, not scaled down
+    assert qwen2_vl_tokens(1080, 1920, "qwen-vl-utils") == 2691
+    assert qwen2_vl_tokens(4000, 4000, "released-config") == 16384  # 3584 x 3584
+    with pytest.raises(ValueError, match="limits"):
+        qwen2_vl_tokens(224, 224, "default")
+
+
 @settings(max_examples=40)
 @given(sides, sides, st.integers(1, 12))
 def test_internvl_tiles(height, width, max_tiles):
@@ -149,3 +243,11 @@ def test_bad_inputs():
         vision_tokens("qwen2-vl", 10, 3000)
     with pytest.raises(ValueError, match="sizes"):
         vision_token_table("Model", "{height}", [])
+    with pytest.raises(ValueError, match="min_pixels"):
+        qwen2_vl_resize(224, 224, 28, 6272, 3136)
+    with pytest.raises(TypeError, match="max_pixels"):
+        qwen2_vl_resize(224, 224, 28, 3136, 6272.0)
+    with pytest.raises(ValueError, match="factor"):
+        qwen2_vl_resize(224, 224, 0)
+    with pytest.raises(ValueError, match="pinpoint_order"):
+        llava_next_tokens(224, 300, pinpoint_order="xy")

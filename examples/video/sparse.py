@@ -8,7 +8,7 @@ small problems, and reshape back. Where a pattern cannot be expressed by a resha
 (tile selection, per-token sliding windows), the keys are gathered.
 
 Every function equals dense attention with the matching mask of
-:mod:`examples.attention.video_masks`; the tests check it.
+:mod:`examples.video.masks`; the tests check it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from einops import einsum, rearrange, repeat
 from torch import Tensor
 
 from examples.attention.scaled_dot_product import check_qkv
-from examples.attention.video_masks import Grid, check_divides, check_keep, check_shift, check_triple, tile_grid
+from examples.video.masks import Grid, check_divides, check_keep, check_shift, check_triple, tile_grid
 # --8<-- [end:imports]
 
 
@@ -309,7 +309,7 @@ def sliding_window_attention(q: Tensor, k: Tensor, v: Tensor, grid: Grid, window
         v: (B, heads, t·h·w, Ev).
         grid: (t, h, w).
         window: window size per axis, clamped at the edges (see
-            :func:`examples.attention.video_masks.sliding_window_mask`).
+            :func:`examples.video.masks.sliding_window_mask`).
 
     Returns:
         (B, heads, t·h·w, Ev).

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examples.attention import scaled_dot_product_attention
-from examples.attention.video_masks import (
+from examples.video.masks import (
     sliding_tile_keep,
     sliding_window_mask,
     spatial_mask,
@@ -18,7 +18,7 @@ from examples.attention.video_masks import (
     tile_mask,
     window_mask,
 )
-from examples.attention.video_sparse import (
+from examples.video.sparse import (
     divided_space_time_attention,
     neighbour_index,
     sliding_window_attention,

@@ -7,7 +7,7 @@ import json
 import pytest
 import torch
 
-from examples.attention.video_benchmark import (
+from benchmarks.video_harness import (
     PATTERNS,
     SweepConfig,
     achieved_gflops,

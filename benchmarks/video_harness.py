@@ -1,6 +1,6 @@
 """Measure sparse video attention on this machine, and read the measurements back (R2-2).
 
-:func:`run_sweep` times every pattern of :mod:`examples.attention.video_sparse`
+:func:`run_sweep` times every pattern of :mod:`examples.video.sparse`
 (plus full attention, a dense-masked sliding window and chunked attention) over a
 range of frame counts at a fixed patch grid and width. For each point it records the
 median wall time of several runs and the peak memory allocated by PyTorch's CPU
@@ -32,7 +32,7 @@ import torch.nn.functional as F
 
 from examples.attention.chunked import chunked_attention
 from examples.attention.scaled_dot_product import scaled_dot_product_attention
-from examples.attention.video_costs import (
+from examples.video.costs import (
     attention_flops,
     divided_pairs,
     sliding_window_pairs,
@@ -41,8 +41,8 @@ from examples.attention.video_costs import (
     tile_pairs,
     window_pairs,
 )
-from examples.attention.video_masks import Grid, sliding_tile_keep, sliding_window_mask
-from examples.attention.video_sparse import (
+from examples.video.masks import Grid, sliding_tile_keep, sliding_window_mask
+from examples.video.sparse import (
     divided_space_time_attention,
     sliding_window_attention,
     spatial_attention,

@@ -9,7 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examples.attention.video_masks import (
+from examples.video.masks import (
     sliding_tile_keep,
     sliding_window_mask,
     spatial_mask,
@@ -19,7 +19,7 @@ from examples.attention.video_masks import (
     token_coords,
     window_mask,
 )
-from tests.attention.strategies import grid_window_shift
+from tests.video.strategies import grid_window_shift
 
 small = st.integers(min_value=1, max_value=4)
 grids = st.tuples(small, small, small)

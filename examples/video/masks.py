@@ -3,7 +3,7 @@
 Each function returns the (L, L) mask, True = "query i may attend to key j", that
 turns dense attention into one sparse pattern. They are the *oracles*: slow and
 quadratic in memory on purpose, so tests and the page can compare every efficient
-implementation in :mod:`examples.attention.video_sparse` with
+implementation in :mod:`examples.video.sparse` with
 ``F.scaled_dot_product_attention(q, k, v, attn_mask=mask)``.
 
 Token order everywhere: a clip of ``grid = (t, h, w)`` patches is flattened frame by

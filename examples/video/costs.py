@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 
 from examples._checks import check_positive_int
-from examples.attention.video_masks import Grid, check_divides, check_shift, check_triple
+from examples.video.masks import Grid, check_divides, check_shift, check_triple
 # --8<-- [end:imports]
 
 

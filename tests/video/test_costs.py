@@ -7,7 +7,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examples.attention.video_costs import (
+from examples.video.costs import (
     attention_flops,
     divided_pairs,
     format_bytes,
@@ -21,7 +21,7 @@ from examples.attention.video_costs import (
     video_tokens,
     window_pairs,
 )
-from examples.attention.video_masks import (
+from examples.video.masks import (
     sliding_tile_keep,
     sliding_window_mask,
     spatial_mask,
@@ -29,7 +29,7 @@ from examples.attention.video_masks import (
     tile_mask,
     window_mask,
 )
-from tests.attention.strategies import grid_window_shift
+from tests.video.strategies import grid_window_shift
 
 
 def test_worked_token_counts():
