@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Vendor the site's front-end assets from the npm registry at pinned versions, so the site makes no request to a
 # CDN: KaTeX (formulas, rendered at build time; readers load its CSS and fonts) and the iframe-worker shim
-# (Material's offline plugin needs it so that search runs from file://; left to itself it loads it from unpkg.com).
+# (Material's offline plugin needs it so that search runs from file://; left to itself it loads it from unpkg.com),
+# and Pyodide, the Python runtime of the coding questions' judge (hooks/judge.py): only the files that pure-Python
+# code needs, no package wheels; readers download it only when they press "Run tests".
 # Idempotent: a package whose pinned version is already vendored is skipped.
 set -euo pipefail
 KATEX_VERSION="0.19.1"
 IFRAME_WORKER_VERSION="1.0.4"
+PYODIDE_VERSION="314.0.8"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 vendor="$root/docs/assets/vendor"
 
@@ -40,4 +43,11 @@ fi
 if fetch iframe-worker "$IFRAME_WORKER_VERSION"; then
   cp "$work/package/shim/index.js" "$dest/shim.js"
   done_with iframe-worker "$IFRAME_WORKER_VERSION"
+fi
+
+if fetch pyodide "$PYODIDE_VERSION"; then
+  for file in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json package.json; do
+    cp "$work/package/$file" "$dest/"
+  done
+  done_with pyodide "$PYODIDE_VERSION"
 fi
