@@ -8,6 +8,8 @@ Two algorithms for the same question:
   running maximum of the prefix sums and a binary search, O(n log n) time,
   O(n) extra space. The sliding window is wrong as soon as a number can be
   negative (see the R1-11 page for a counterexample).
+* :func:`longest_subarray_at_most_linear` -- arbitrary integers in O(n) time:
+  two pointers over the prefix maxima and the suffix minima of the prefix sums.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import accumulate
 
-from examples.algorithms._validation import as_int, as_int_list, check_non_negative
+from examples.algorithms._validation import as_int, as_int_list, as_window_args
 # --8<-- [end:setup]
 
 
@@ -44,11 +46,7 @@ def longest_subarray_at_most(nums: Sequence[int], s: int) -> int:
         TypeError: if ``nums`` is not a sequence of integers or ``s`` is not an integer.
         ValueError: if ``s`` or any number in ``nums`` is negative.
     """
-    nums = as_int_list(nums, "nums")
-    s = as_int(s, "s")
-    if s < 0:
-        raise ValueError(f"s must be non-negative, got {s}")
-    check_non_negative(nums, "nums")
+    nums, s = as_window_args(nums, s)
 
     best = 0
     left = 0  # the window is nums[left:right + 1]
@@ -100,7 +98,48 @@ def longest_subarray_at_most_any(nums: Sequence[int], s: int) -> int:
 # --8<-- [end:any]
 
 
+# --8<-- [start:linear]
+def longest_subarray_at_most_linear(nums: Sequence[int], s: int) -> int:
+    """Length of the longest contiguous subarray with sum <= ``s``, any integers, O(n).
+
+    With prefix sums ``P`` (``nums[i:j]`` sums to ``P[j] - P[i]``), let
+    ``M[i] = max(P[0..i])`` (prefix maxima) and ``m[j] = min(P[j..n])`` (suffix
+    minima). Some valid subarray ``nums[i':j']`` with ``i' <= i < j <= j'``
+    exists exactly when ``m[j] - M[i] <= s``, and both M and m are
+    non-decreasing. So for each start ``i`` the ends ``j`` that pass form a
+    prefix ``0..J(i)`` that only grows with ``i``; one pointer per array finds
+    every ``J(i)`` and the answer is the largest ``J(i) - i``. O(n) time, O(n)
+    extra space.
+
+    Args:
+        nums: n integers of any sign (shape (n,)); may be empty.
+        s: the bound on the sum, any integer.
+
+    Returns:
+        The largest length, or 0 if no non-empty subarray has sum <= ``s``
+        (also 0 for an empty ``nums``).
+
+    Raises:
+        TypeError: if ``nums`` is not a sequence of integers or ``s`` is not an integer.
+    """
+    nums = as_int_list(nums, "nums")
+    s = as_int(s, "s")
+
+    prefix = list(accumulate(nums, initial=0))  # (n + 1,): P[j] = sum(nums[:j])
+    prefix_max = list(accumulate(prefix, max))  # (n + 1,): M[i] = max(P[:i + 1])
+    suffix_min = list(accumulate(reversed(prefix), min))[::-1]  # (n + 1,): m[j] = min(P[j:])
+    best = 0
+    j = 0  # first end that fails for the current start: J(i) = j - 1
+    for i in range(len(prefix)):
+        while j < len(prefix) and suffix_min[j] - prefix_max[i] <= s:
+            j += 1
+        best = max(best, j - 1 - i)
+    return best
+# --8<-- [end:linear]
+
+
 if __name__ == "__main__":
     example = [2, 3, 1, 2, 4, 3]
     print(longest_subarray_at_most(example, 7))  # 3: [2, 3, 1], [3, 1, 2], [1, 2, 4]
     print(longest_subarray_at_most_any([8, -6, 2, 3], 7))  # 4: the whole array sums to 7
+    print(longest_subarray_at_most_linear([8, -6, 2, 3], 7))  # 4 again, in O(n)

@@ -10,22 +10,18 @@ Three functions:
 
 All three run in O(n) time and O(1) extra space and raise ``ValueError`` on an
 empty input, which has no subarray with at least one element.
+
+:func:`max_subarray_sum_divide` answers LeetCode 53's follow-up: divide and
+conquer, O(n log n) time.
 """
 
 from __future__ import annotations
 
 # --8<-- [start:setup]
 from collections.abc import Sequence
+from itertools import accumulate
 
-from examples.algorithms._validation import as_int_list
-
-
-def _non_empty(nums: Sequence[int]) -> list[int]:
-    """Validate ``nums`` (shape (n,), n >= 1) and return it as a list of ints."""
-    values = as_int_list(nums, "nums")
-    if not values:
-        raise ValueError("nums must contain at least one number")
-    return values
+from examples.algorithms._validation import as_non_empty_int_list
 # --8<-- [end:setup]
 
 
@@ -47,7 +43,7 @@ def max_subarray_sum(nums: Sequence[int]) -> int:
         TypeError: if ``nums`` is not a sequence of integers.
         ValueError: if ``nums`` is empty.
     """
-    nums = _non_empty(nums)
+    nums = as_non_empty_int_list(nums, "nums")
     best = ending_here = nums[0]
     for x in nums[1:]:
         ending_here = max(x, ending_here + x)
@@ -77,7 +73,7 @@ def max_subarray(nums: Sequence[int]) -> tuple[int, int, int]:
         TypeError: if ``nums`` is not a sequence of integers.
         ValueError: if ``nums`` is empty.
     """
-    nums = _non_empty(nums)
+    nums = as_non_empty_int_list(nums, "nums")
     best, best_start, best_stop = nums[0], 0, 1
     ending_here, start = nums[0], 0  # running subarray is nums[start:i + 1]
     for i in range(1, len(nums)):
@@ -109,7 +105,7 @@ def max_subarray_sum_prefix(nums: Sequence[int]) -> int:
         TypeError: if ``nums`` is not a sequence of integers.
         ValueError: if ``nums`` is empty.
     """
-    nums = _non_empty(nums)
+    nums = as_non_empty_int_list(nums, "nums")
     prefix = 0  # P[j]
     min_before = 0  # min(P[0..j-1]), starts with P[0] = 0
     best = nums[0]
@@ -121,5 +117,42 @@ def max_subarray_sum_prefix(nums: Sequence[int]) -> int:
 # --8<-- [end:prefix]
 
 
+# --8<-- [start:divide]
+def max_subarray_sum_divide(nums: Sequence[int]) -> int:
+    """Largest subarray sum by divide and conquer (LeetCode 53's follow-up).
+
+    Split ``nums[lo:hi]`` at ``mid``: the best subarray lies in the left half,
+    in the right half, or crosses the middle. A crossing one is the best suffix
+    of the left half (a sum ending at ``mid - 1``) plus the best prefix of the
+    right half (a sum starting at ``mid``), both found by one scan. The scans
+    cost O(hi - lo) per call, so T(n) = 2 T(n / 2) + O(n) = O(n log n) time,
+    with O(log n) recursion depth.
+
+    Args:
+        nums: n >= 1 integers of any sign (shape (n,)).
+
+    Returns:
+        The maximum subarray sum.
+
+    Raises:
+        TypeError: if ``nums`` is not a sequence of integers.
+        ValueError: if ``nums`` is empty.
+    """
+    nums = as_non_empty_int_list(nums, "nums")
+
+    def best_in(lo: int, hi: int) -> int:
+        """Largest sum of a non-empty subarray of nums[lo:hi], hi - lo >= 1."""
+        if hi - lo == 1:
+            return nums[lo]
+        mid = (lo + hi) // 2
+        best_suffix = max(accumulate(reversed(nums[lo:mid])))  # sums of nums[i:mid], lo <= i < mid
+        best_prefix = max(accumulate(nums[mid:hi]))  # sums of nums[mid:j], mid < j <= hi
+        return max(best_in(lo, mid), best_in(mid, hi), best_suffix + best_prefix)
+
+    return best_in(0, len(nums))
+# --8<-- [end:divide]
+
+
 if __name__ == "__main__":
     print(max_subarray([-2, 1, -3, 4, -1, 2, 1, -5, 4]))  # (6, 3, 7): [4, -1, 2, 1]
+    print(max_subarray_sum_divide([-2, 1, -3, 4, -1, 2, 1, -5, 4]))  # 6

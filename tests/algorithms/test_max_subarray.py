@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from examples.algorithms import max_subarray, max_subarray_sum, max_subarray_sum_prefix
+from examples.algorithms import max_subarray, max_subarray_sum, max_subarray_sum_divide, max_subarray_sum_prefix
 
 
 def brute_force_all(nums: list[int]) -> list[tuple[int, int, int]]:
@@ -20,15 +20,15 @@ def brute_force_max(nums: list[int]) -> int:
 
 
 any_sign = st.lists(st.integers(-20, 20), min_size=1, max_size=25)
-SUM_FUNCTIONS = [max_subarray_sum, max_subarray_sum_prefix]
+SUM_FUNCTIONS = [max_subarray_sum, max_subarray_sum_prefix, max_subarray_sum_divide]
 
 
 @settings(max_examples=200, deadline=None)
 @given(nums=any_sign)
 def test_sums_match_brute_force(nums):
     expected = brute_force_max(nums)
-    assert max_subarray_sum(nums) == expected
-    assert max_subarray_sum_prefix(nums) == expected
+    for func in SUM_FUNCTIONS:
+        assert func(nums) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -45,8 +45,8 @@ def test_indices_are_the_first_ending_longest_best(nums):
 @settings(max_examples=100, deadline=None)
 @given(nums=st.lists(st.integers(-20, -1), min_size=1, max_size=20))
 def test_all_negative_gives_the_largest_element(nums):
-    assert max_subarray_sum(nums) == max(nums)
-    assert max_subarray_sum_prefix(nums) == max(nums)
+    for func in SUM_FUNCTIONS:
+        assert func(nums) == max(nums)
     best, start, stop = max_subarray(nums)
     assert best == max(nums) and stop - start == 1 and nums[start] == best
 
@@ -60,10 +60,24 @@ def test_all_negative_gives_the_largest_element(nums):
     ],
 )
 def test_leetcode_53_examples(nums, expected):
-    assert max_subarray_sum(nums) == expected
-    assert max_subarray_sum_prefix(nums) == expected
+    for func in SUM_FUNCTIONS:
+        assert func(nums) == expected
     assert max_subarray(nums)[0] == expected
     assert brute_force_max(nums) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(nums=st.lists(st.integers(-10**6, 10**6), min_size=1, max_size=300))
+def test_divide_and_conquer_on_longer_input(nums):
+    # longer than the brute force can afford: Kadane is the oracle here, itself checked above
+    assert max_subarray_sum_divide(nums) == max_subarray_sum(nums)
+
+
+def test_divide_and_conquer_split_points():
+    # the best subarray crosses the first split, lies left of it, right of it
+    assert max_subarray_sum_divide([-1, 3, 4, -1]) == 7
+    assert max_subarray_sum_divide([5, 1, -9, -9]) == 6
+    assert max_subarray_sum_divide([-9, -9, 2, 2]) == 4
 
 
 def test_indices_of_the_examples():
