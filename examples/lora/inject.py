@@ -34,8 +34,14 @@ def inject_lora(
 ) -> list[str]:
     """Wrap every Linear named by ``targets`` in a ``LoRALinear`` and freeze the rest.
 
-    Works in place on any ``nn.Module``. Afterwards only the adapters' A and B
-    require gradients; every other parameter of ``model`` is frozen.
+    Works in place on any ``nn.Module``, PyTorch's own transformer layers
+    included: ``LoRALinear.weight`` is the adapted weight, so code that reads
+    ``out_proj.weight`` instead of calling the layer (``nn.MultiheadAttention``,
+    the fast path of ``nn.TransformerEncoderLayer`` in eval mode) sees the
+    adapter. Afterwards the A and B of every adapter in ``model`` (earlier ones
+    included) require gradients, and every other parameter is frozen. A module
+    reachable under several names (a shared layer) gets one adapter, placed
+    under all of them, so it stays shared.
 
     Args:
         model: the model to adapt (modified in place).
@@ -44,12 +50,20 @@ def inject_lora(
             least one ``nn.Linear`` and nothing else.
         r: rank of every adapter.
         alpha: scaling numerator of every adapter (s = alpha / r).
-        dropout: dropout on the adapters' input.
+        dropout: dropout on the adapters' input; must be 0 for an
+            ``nn.MultiheadAttention``'s ``out_proj``, which is only read as a weight.
         init: ``"kaiming"``, ``"gaussian"`` or ``"pissa"``.
         rslora: scale by alpha / sqrt(r) instead.
 
     Returns:
-        The names of the wrapped layers, in ``named_modules`` order.
+        The names of the wrapped layers (every name of a shared one), in
+        ``named_modules`` order.
+
+    Raises:
+        ValueError: naming the target, if it matches nothing, a module that is
+            not an ``nn.Linear``, a layer that already has an adapter, a module
+            inside an adapter, or a parameter (such as ``in_proj_weight``)
+            instead of a module; nothing is changed then.
     """
     targets = [targets] if isinstance(targets, str) else list(targets)
     if not targets:
@@ -57,38 +71,71 @@ def inject_lora(
     for target in targets:
         if not isinstance(target, str) or not target:
             raise ValueError(f"targets must be non-empty module names, got {target!r}")
-    wrapped = [n + "." for n, m in model.named_modules() if isinstance(m, LoRALinear)]
-    named = [
-        (n, m)
-        for n, m in model.named_modules()
-        if n and not isinstance(m, LoRALinear) and not any(n.startswith(w) for w in wrapped)
-    ]
-    chosen: list[str] = []
+    named = [(n, m) for n, m in model.named_modules(remove_duplicate=False) if n]  # every alias of a shared module
+    adapters = [n for n, m in named if isinstance(m, LoRALinear)]
+    chosen: dict[int, nn.Linear] = {}  # id -> module, one entry per shared module
     for target in targets:
         hits = [(n, m) for n, m in named if matches(n, target)]
         if not hits:
-            raise ValueError(f"targets: {target!r} matches no submodule of the model")
+            raise ValueError(_no_module_message(model, target))
         for name, module in hits:
-            if not isinstance(module, nn.Linear):
-                raise ValueError(f"targets: {target!r} matches {name!r}, a {type(module).__name__}, not an nn.Linear")
-            parent = model.get_submodule(name.rpartition(".")[0])
-            if isinstance(parent, nn.MultiheadAttention):
-                raise ValueError(
-                    f"targets: {name!r} belongs to an nn.MultiheadAttention, which reads its weights "
-                    "directly instead of calling the submodule, so an adapter there would be ignored"
-                )
-            if name not in chosen:
-                chosen.append(name)
-    for name in chosen:  # validate everything before changing the model
-        check_lora_args(model.get_submodule(name), r, alpha, dropout, init)
-    model.requires_grad_(False)
-    order = {n: i for i, (n, _) in enumerate(named)}
-    chosen.sort(key=order.__getitem__)
-    for name in chosen:
+            check_target(model, target, name, module, adapters, dropout)
+            chosen[id(module)] = module
+    for module in chosen.values():  # validate everything before changing the model
+        check_lora_args(module, r, alpha, dropout, init)
+    wrapped = [n for n, m in named if id(m) in chosen]
+    adapter_of = {key: LoRALinear(module, r, alpha, dropout, init, rslora) for key, module in chosen.items()}
+    for name in wrapped:
         parent_name, _, child = name.rpartition(".")
         parent = model.get_submodule(parent_name)
-        setattr(parent, child, LoRALinear(getattr(parent, child), r, alpha, dropout, init, rslora))
-    return chosen
+        current = getattr(parent, child)
+        if id(current) in adapter_of:  # not yet replaced through another alias of its parent
+            setattr(parent, child, adapter_of[id(current)])
+    model.requires_grad_(False)
+    for layer in lora_layers(model):  # this call's adapters and any earlier ones train
+        layer.lora_A.requires_grad_(True)
+        layer.lora_B.requires_grad_(True)
+    return wrapped
+
+
+def check_target(
+    model: nn.Module, target: str, name: str, module: nn.Module, adapters: list[str], dropout: float
+) -> None:
+    """Raise a ValueError naming ``target`` if module ``name`` cannot take an adapter.
+
+    Args:
+        model: the model being adapted.
+        target: the target as the caller wrote it.
+        name: a module name ``target`` matches.
+        module: that module.
+        adapters: names of the ``LoRALinear`` layers already in ``model``.
+        dropout: the adapter dropout requested.
+    """
+    if isinstance(module, LoRALinear):
+        raise ValueError(f"targets: {target!r} matches {name!r}, which already has a LoRA adapter")
+    owner = next((a for a in adapters if name.startswith(a + ".")), None)
+    if owner is not None:
+        raise ValueError(f"targets: {target!r} matches {name!r}, a part of the LoRA adapter {owner!r}")
+    if not isinstance(module, nn.Linear):
+        raise ValueError(f"targets: {target!r} matches {name!r}, a {type(module).__name__}, not an nn.Linear")
+    parent = model.get_submodule(name.rpartition(".")[0])
+    if isinstance(parent, nn.MultiheadAttention) and dropout > 0:
+        raise ValueError(
+            f"dropout must be 0 for {name!r}: nn.MultiheadAttention reads its out_proj's weight "
+            "without calling it, so an adapter dropout there would never be applied"
+        )
+
+
+def _no_module_message(model: nn.Module, target: str) -> str:
+    """The error for a target that matches no submodule, saying so if it names a parameter."""
+    params = [n for n, _ in model.named_parameters(remove_duplicate=False) if matches(n, target)]
+    if not params:
+        return f"targets: {target!r} matches no submodule of the model"
+    return (
+        f"targets: {target!r} matches the parameter {params[0]!r}, not a module; LoRA wraps nn.Linear "
+        "modules (nn.MultiheadAttention's packed in_proj_weight has none: adapt its out_proj, or the "
+        "q/k/v projections of a model that keeps them as separate nn.Linear layers)"
+    )
 # --8<-- [end:inject]
 
 

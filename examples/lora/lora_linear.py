@@ -33,7 +33,10 @@ def check_lora_args(base: nn.Module, r: int, alpha: float, dropout: float, init:
 
     Args:
         base: must be an ``nn.Linear``.
-        r: rank, an integer >= 1 (and <= min(in, out) for ``"pissa"``).
+        r: rank, an integer with 1 <= r <= min(in, out). B A has rank at most
+            min(in, out) whatever r is, so a larger r would only add parameters
+            (and, under ``alpha / r``, shrink the update); it is refused as a
+            likely mistake, for every init.
         alpha: scaling numerator, a finite number > 0.
         dropout: dropout probability on the adapter's input, in [0, 1).
         init: one of ``"kaiming"``, ``"gaussian"``, ``"pissa"``.
@@ -56,10 +59,10 @@ def check_lora_args(base: nn.Module, r: int, alpha: float, dropout: float, init:
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    if init == "pissa" and r > min(base.in_features, base.out_features):
+    if r > min(base.in_features, base.out_features):
         raise ValueError(
-            f"r must be <= min(in_features, out_features) = "
-            f"{min(base.in_features, base.out_features)} for init='pissa', got {r}"
+            f"r must be <= min(in_features, out_features) = {min(base.in_features, base.out_features)}, "
+            f"got {r}: B A cannot have a higher rank, so a larger r only adds parameters"
         )
 # --8<-- [end:check]
 
@@ -151,7 +154,7 @@ class LoRALinear(nn.Module):
         self.r, self.alpha, self.init = int(r), float(alpha), init
         self.scaling = self.alpha / (math.sqrt(r) if rslora else r)
         weight = base.weight
-        self.lora_A = nn.Parameter(weight.new_empty(r, base.in_features))  # (r, in)
+        self.lora_A = nn.Parameter(weight.new_zeros(r, base.in_features))  # (r, in)
         self.lora_B = nn.Parameter(weight.new_zeros(base.out_features, r))  # (out, r)
         self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.register_buffer("_merged", torch.tensor(False))
@@ -162,13 +165,55 @@ class LoRALinear(nn.Module):
         """True while B A is folded into ``base.weight``."""
         return bool(self._merged)
 
+    @property
+    def weight(self) -> Tensor:
+        """The effective weight W + s·B A, (out, in), differentiable in A and B.
+
+        Code that reads ``.weight`` instead of calling the layer (PyTorch's
+        ``nn.MultiheadAttention`` with its ``out_proj``, the inference fast path
+        of ``nn.TransformerEncoderLayer``) then sees the adapted layer. That path
+        skips the adapter's dropout.
+        """
+        if self.merged:
+            return self.base.weight
+        return self.base.weight + self.delta_weight().to(self.base.weight.dtype)
+
+    @property
+    def bias(self) -> Tensor | None:
+        """The frozen base layer's bias, (out,) or None."""
+        return self.base.bias
+
+    @property
+    def in_features(self) -> int:
+        """Input width k."""
+        return self.base.in_features
+
+    @property
+    def out_features(self) -> int:
+        """Output width d."""
+        return self.base.out_features
+
+    @torch.no_grad()
     def reset_lora_parameters(self) -> None:
-        """Initialise A and B according to ``self.init`` (B = 0 unless PiSSA)."""
+        """Initialise A and B according to ``self.init`` (B = 0 unless PiSSA).
+
+        With ``"kaiming"`` or ``"gaussian"`` the layer goes back to its base
+        function. With ``"pissa"`` the current update s·B A is first folded back
+        into the base weight and the SVD is taken of that sum, so the layer's
+        function is kept and base + s·B A stays the weight it computes.
+
+        Raises:
+            RuntimeError: if the adapter is merged (the base weight then holds
+                s·B A, which a reset would leave behind); call ``unmerge()`` first.
+        """
+        if self.merged:
+            raise RuntimeError("reset_lora_parameters: the adapter is merged into base.weight; call unmerge() first")
         if self.init == "kaiming":
             init_kaiming_(self.lora_A, self.lora_B)
         elif self.init == "gaussian":
             init_gaussian_(self.lora_A, self.lora_B)
         else:
+            self.base.weight += self.delta_weight().to(self.base.weight.dtype)  # back to W; 0 when constructed
             init_pissa_(self.base.weight, self.lora_A, self.lora_B, self.scaling)
 
     def delta_weight(self) -> Tensor:

@@ -90,20 +90,55 @@ def test_a_single_string_target_and_duplicates():
     assert inject_lora(again, ["head", "head"], r=2, alpha=2) == ["head"]
 
 
-def test_reinjecting_does_not_wrap_twice():
+def test_reinjecting_fails_clearly_and_changes_nothing():
     model = Tiny()
     inject_lora(model, ["q_proj"], r=2, alpha=2)
-    with pytest.raises(ValueError, match="^targets: 'q_proj' matches no submodule"):
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match="^targets: 'q_proj' matches 'layers.0.q_proj', which already has a LoRA adapter$"):
         inject_lora(model, ["q_proj"], r=2, alpha=2)
-    with pytest.raises(ValueError, match="^targets: 'base' matches no submodule"):
+    with pytest.raises(ValueError, match="^targets: 'base' matches 'layers.0.q_proj.base', a part of the LoRA adapter 'layers.0.q_proj'$"):
         inject_lora(model, ["base"], r=2, alpha=2)
+    assert len(lora_layers(model)) == 2
+    assert all(torch.equal(state[k], v) for k, v in model.state_dict().items())
+
+
+def test_a_second_injection_keeps_the_first_adapters_trainable():
+    model = Tiny()
+    inject_lora(model, ["q_proj"], r=2, alpha=2)
+    names = inject_lora(model, ["v_proj"], r=3, alpha=3)
+    assert names == ["layers.0.v_proj", "layers.1.v_proj"]
+    trainable = {n for n, p in model.named_parameters() if p.requires_grad}
+    wrapped = ["layers.0.q_proj", "layers.1.q_proj", *names]
+    assert trainable == {f"{n}.lora_{ab}" for n in wrapped for ab in "AB"}
+
+
+def test_a_shared_module_gets_one_adapter_under_every_name():
+    torch.manual_seed(0)
+    lin = nn.Linear(6, 6)
+    model = nn.Sequential(lin, nn.Tanh(), lin)
+    assert inject_lora(model, ["0"], r=2, alpha=4) == ["0", "2"]
+    assert isinstance(model[0], LoRALinear) and model[0] is model[2]
+    with torch.no_grad():
+        model[0].lora_B.normal_()
+    w = lin.weight + model[0].delta_weight()
+    x = torch.randn(3, 6)
+    torch.testing.assert_close(model(x), torch.tanh(x @ w.T + lin.bias) @ w.T + lin.bias)
+    assert count_parameters(model)[0] == 2 * (6 + 6)  # one adapter, counted once
+
+
+def test_a_linear_inside_a_shared_block_is_wrapped_once():
+    block = Block(4)
+    model = nn.ModuleDict({"a": block, "b": block})
+    assert inject_lora(model, ["q_proj"], r=2, alpha=2) == ["a.q_proj", "b.q_proj"]
+    assert model["a"].q_proj is model["b"].q_proj
+    assert len(lora_layers(model)) == 1
 
 
 @settings(max_examples=20)
 @given(
-    st.integers(1, 12),
+    st.integers(4, 12),
     st.integers(1, 3),
-    st.integers(1, 4),
+    st.integers(1, 3),
     st.sets(st.sampled_from(["q_proj", "v_proj", "mlp.0", "mlp.2", "head"]), min_size=1),
 )
 def test_counts_match_brute_force_and_formula(d, depth, r, targets):
@@ -150,8 +185,9 @@ def test_layer_counts_for_a_4096_square_layer_at_rank_8():
 
 
 @settings(max_examples=30)
-@given(st.integers(1, 40), st.integers(1, 40), st.integers(1, 8))
-def test_layer_counts_match_a_real_layer(d, k, r):
+@given(st.integers(1, 40), st.integers(1, 40), st.data())
+def test_layer_counts_match_a_real_layer(d, k, data):
+    r = data.draw(st.integers(1, min(d, k, 8)))
     layer = LoRALinear(nn.Linear(k, d, bias=False), r, 1.0)
     counts = lora_parameter_counts(d, k, r)
     assert counts.full == layer.base.weight.numel()
@@ -204,10 +240,106 @@ def test_bad_lora_arguments_leave_the_model_untouched():
     assert all(p.requires_grad for p in model.parameters())
 
 
-def test_multihead_attention_out_proj_is_refused():
+def randomise_adapters(model: nn.Module, seed: int = 1) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for layer in lora_layers(model):
+            layer.lora_B.copy_(torch.randn(layer.lora_B.shape, generator=gen))
+
+
+def merged_copy(model: nn.Module) -> nn.Module:
+    """The oracle: a plain copy of the original layer type holding W + s B A in every adapted slot."""
+    import copy
+
+    plain = copy.deepcopy(model)
+    for name, module in list(plain.named_modules()):
+        if isinstance(module, LoRALinear):
+            parent_name, _, child = name.rpartition(".")
+            parent = plain.get_submodule(parent_name)
+            base = module.base
+            with torch.no_grad():
+                base.weight += module.delta_weight()
+            setattr(parent, child, base)
+    return plain
+
+
+ENCODER_TARGETS = ["linear1", "linear2", "out_proj"]
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+def test_transformer_encoder_layer_eval_fast_path_and_training(norm_first):
+    torch.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(16, 4, 32, dropout=0.0, batch_first=True, norm_first=norm_first)
+    x = torch.randn(2, 5, 16)
+    assert inject_lora(layer, ENCODER_TARGETS, r=2, alpha=4) == ["self_attn.out_proj", "linear1", "linear2"]
+    randomise_adapters(layer)
+    oracle = merged_copy(layer).eval()
+    want = oracle(x)
+    layer.eval()
+    with torch.no_grad():  # PyTorch's fast path, which reads .weight of out_proj, linear1 and linear2
+        torch.testing.assert_close(layer(x), want, atol=1e-5, rtol=1e-5)
+    out = layer(x)  # grad enabled: the ordinary path, and the gradient reaches every adapter
+    torch.testing.assert_close(out, want, atol=1e-5, rtol=1e-5)
+    out.square().sum().backward()
+    assert all(l.lora_A.grad is not None and l.lora_A.grad.abs().sum() > 0 for l in lora_layers(layer))
+    merge_lora(layer)
+    with torch.no_grad():
+        torch.testing.assert_close(layer(x), want, atol=1e-5, rtol=1e-5)
+
+
+def test_transformer_encoder_stack_fast_path():
+    torch.manual_seed(0)
+    encoder = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 2, enable_nested_tensor=False)
+    inject_lora(encoder, ENCODER_TARGETS, r=2, alpha=2)
+    randomise_adapters(encoder)
+    x = torch.randn(3, 4, 8)
+    want = merged_copy(encoder).eval()(x)
+    with torch.no_grad():
+        torch.testing.assert_close(encoder.eval()(x), want, atol=1e-5, rtol=1e-5)
+
+
+def test_transformer_decoder_layer():
+    torch.manual_seed(0)
+    layer = nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, batch_first=True)
+    names = inject_lora(layer, ["out_proj", "linear1", "linear2"], r=2, alpha=4)
+    assert names == ["self_attn.out_proj", "multihead_attn.out_proj", "linear1", "linear2"]
+    randomise_adapters(layer)
+    tgt, memory = torch.randn(2, 3, 8), torch.randn(2, 5, 8)
+    want = merged_copy(layer)(tgt, memory)
+    torch.testing.assert_close(layer(tgt, memory), want, atol=1e-5, rtol=1e-5)
+    with torch.no_grad():
+        torch.testing.assert_close(layer.eval()(tgt, memory), want, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_multihead_attention_out_proj(batch_first):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.MultiheadAttention(8, 2, batch_first=batch_first))
+    mha = model[0]
+    assert type(mha.out_proj).__name__ == "NonDynamicallyQuantizableLinear"
+    assert inject_lora(model, ["out_proj"], r=2, alpha=2) == ["0.out_proj"]
+    randomise_adapters(model)
+    oracle = merged_copy(model)[0]
+    x = torch.randn(3, 4, 8)
+    want, _ = oracle(x, x, x)
+    got, _ = mha(x, x, x)
+    torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-5)
+    got.sum().backward()
+    assert mha.out_proj.lora_B.grad.abs().sum() > 0
+    with torch.no_grad():  # MHA's own fast path in eval mode
+        got, _ = mha.eval()(x, x, x, need_weights=False)
+        want, _ = oracle.eval()(x, x, x, need_weights=False)
+    torch.testing.assert_close(got, want, atol=1e-5, rtol=1e-5)
+
+
+def test_multihead_attention_refusals():
     model = nn.Sequential(nn.MultiheadAttention(8, 2))
-    with pytest.raises(ValueError, match="^targets: '0.out_proj' belongs to an nn.MultiheadAttention"):
-        inject_lora(model, ["out_proj"], r=2, alpha=2)
+    with pytest.raises(ValueError, match="^targets: 'in_proj_weight' matches the parameter '0.in_proj_weight', not a module"):
+        inject_lora(model, ["in_proj_weight"], r=2, alpha=2)
+    with pytest.raises(ValueError, match="^dropout must be 0 for '0.out_proj'"):
+        inject_lora(model, ["out_proj"], r=2, alpha=2, dropout=0.1)
+    assert not lora_layers(model)
+    assert all(p.requires_grad for p in model.parameters())
 
 
 def test_parameter_table():

@@ -34,19 +34,16 @@ def explicit(x: torch.Tensor, weight, bias, a, b, s: float) -> torch.Tensor:
     return out if bias is None else out + bias
 
 
-shapes = st.tuples(
-    st.integers(1, 12),  # in
-    st.integers(1, 12),  # out
-    st.integers(1, 6),  # r
-    st.integers(1, 4),  # batch
-    st.booleans(),  # bias
-    st.booleans(),  # rslora
-    st.floats(0.5, 64.0),  # alpha
-)
+@st.composite
+def shapes(draw):
+    """(in, out, r, batch, bias, rslora, alpha) with 1 <= r <= min(in, out)."""
+    d_in, d_out = draw(st.integers(1, 12)), draw(st.integers(1, 12))
+    r = draw(st.integers(1, min(d_in, d_out, 6)))
+    return d_in, d_out, r, draw(st.integers(1, 4)), draw(st.booleans()), draw(st.booleans()), draw(st.floats(0.5, 64.0))
 
 
 @settings(max_examples=30)
-@given(shapes)
+@given(shapes())
 def test_forward_matches_explicit_formula(case):
     d_in, d_out, r, batch, bias, rslora, alpha = case
     base = make_base(d_in, d_out, bias)
@@ -63,7 +60,7 @@ def test_forward_matches_explicit_formula(case):
 
 
 @settings(max_examples=30)
-@given(shapes)
+@given(shapes())
 def test_merge_unmerge_round_trip(case):
     d_in, d_out, r, batch, bias, rslora, alpha = case
     layer = LoRALinear(make_base(d_in, d_out, bias), r, alpha, rslora=rslora)
@@ -99,8 +96,8 @@ def test_shapes_dtype_and_only_adapter_trains():
 
 
 def test_rslora_scaling():
-    assert LoRALinear(make_base(8, 8), r=16, alpha=8, rslora=True).scaling == 2.0
-    assert LoRALinear(make_base(8, 8), r=16, alpha=8).scaling == 0.5
+    assert LoRALinear(make_base(16, 16), r=16, alpha=8, rslora=True).scaling == 2.0
+    assert LoRALinear(make_base(16, 16), r=16, alpha=8).scaling == 0.5
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -284,6 +281,7 @@ def test_dropout_only_touches_the_adapter_and_is_off_in_eval():
         ({"dropout": 1.0}, ValueError, "^dropout must be"),
         ({"init": "xavier"}, ValueError, "^init must be one of"),
         ({"init": "pissa", "r": 6}, ValueError, "^r must be <= min"),
+        ({"r": 6}, ValueError, r"^r must be <= min\(in_features, out_features\) = 5, got 6"),
     ],
 )
 def test_bad_arguments(kwargs, error, match):
@@ -299,3 +297,68 @@ def test_bad_arguments(kwargs, error, match):
 def test_base_must_be_linear(base, error):
     with pytest.raises(error, match="^base must be an nn.Linear"):
         LoRALinear(base, 2, 4.0)
+
+
+@settings(max_examples=20)
+@given(shapes())
+def test_weight_property_is_the_effective_weight(case):
+    d_in, d_out, r, batch, bias, rslora, alpha = case
+    layer = LoRALinear(make_base(d_in, d_out, bias), r, alpha, rslora=rslora)
+    randomise_adapter(layer)
+    x = torch.randn(batch, d_in, dtype=DTYPE)
+    want = layer.base.weight + layer.delta_weight()
+    torch.testing.assert_close(layer.weight, want)
+    torch.testing.assert_close(torch.nn.functional.linear(x, layer.weight, layer.bias), layer(x))
+    assert (layer.in_features, layer.out_features) == (d_in, d_out)
+    assert layer.bias is layer.base.bias
+    layer.weight.sum().backward()  # the weight path trains A and B
+    assert layer.lora_A.grad is not None and layer.lora_B.grad is not None
+    layer.merge()
+    assert layer.weight is layer.base.weight
+    torch.testing.assert_close(layer.weight, want)
+
+
+@pytest.mark.parametrize("init", ["kaiming", "gaussian", "pissa"])
+def test_reset_while_merged_is_refused_and_changes_nothing(init):
+    layer = LoRALinear(make_base(8, 6), 3, 6, init=init)
+    randomise_adapter(layer)
+    layer.merge()
+    state = {k: v.clone() for k, v in layer.state_dict().items()}
+    with pytest.raises(RuntimeError, match="^reset_lora_parameters: the adapter is merged"):
+        layer.reset_lora_parameters()
+    assert all(torch.equal(state[k], v) for k, v in layer.state_dict().items())
+
+
+@pytest.mark.parametrize("init", ["kaiming", "gaussian"])
+def test_reset_goes_back_to_the_base_function(init):
+    base = make_base(8, 6)
+    x = torch.randn(4, 8, dtype=DTYPE)
+    want = base(x)
+    layer = LoRALinear(base, 3, 6, init=init)
+    randomise_adapter(layer)
+    assert not torch.allclose(layer(x), want)
+    layer.reset_lora_parameters()
+    assert torch.equal(layer(x), want)
+
+
+def test_pissa_reset_keeps_the_function_and_reextracts_the_principal_part():
+    layer = LoRALinear(make_base(10, 7), 3, 6, init="pissa")
+    randomise_adapter(layer)  # a trained state
+    x = torch.randn(4, 10, dtype=DTYPE)
+    before = layer(x)
+    effective = layer.base.weight + layer.delta_weight()
+    layer.reset_lora_parameters()
+    torch.testing.assert_close(layer(x), before)  # same function
+    torch.testing.assert_close(layer.base.weight + layer.delta_weight(), effective)
+    sigma = torch.linalg.svdvals(effective)
+    torch.testing.assert_close(torch.linalg.svdvals(layer.delta_weight())[:3], sigma[:3])
+    layer.reset_lora_parameters()  # idempotent up to rounding
+    torch.testing.assert_close(layer(x), before)
+
+
+def test_pissa_constructor_leaves_no_garbage_in_the_weight():
+    base = make_base(6, 6)
+    w = base.weight.detach().clone()
+    layer = LoRALinear(base, 2, 2, init="pissa")
+    assert torch.isfinite(layer.base.weight).all()
+    torch.testing.assert_close(layer.base.weight + layer.delta_weight(), w)
