@@ -23,8 +23,10 @@
 # * LoRA with $r = 8$ on every linear layer.
 #
 # For each run we measure the trainable parameters, the bytes of Adam state (its two moment tensors and a
-# step counter per trained tensor, read from the optimizer itself) and the loss curve. Everything runs on a
-# CPU in a few seconds, with fixed seeds.
+# step counter per trained tensor, read from the optimizer itself), the loss curve and the loss on held-out
+# data. There are more training targets than trainable numbers even for full fine-tuning, so a low test loss
+# means the run found the change, not that it memorised the training set. Everything runs on a CPU in a few
+# seconds, with fixed seeds.
 
 # %%
 # Wording and settings used below (labels are kept out of the code that draws).
@@ -34,9 +36,9 @@ Y_LABEL = "training loss (MSE, log scale)"
 RUN_LABELS = {"full": "full fine-tuning", 1: "LoRA r = 1", 8: "LoRA r = 8"}
 TABLE_HEADERS = ["run", "trainable parameters", "of total", "Adam state (bytes)", "final train loss", "test loss"]
 
-D_IN, HIDDEN, D_OUT = 32, 128, 8
+D_IN, HIDDEN, D_OUT = 32, 64, 8
 TRUE_RANK = 4  # rank of the change the task needs, in the middle layer
-N_TRAIN, N_TEST = 256, 256
+N_TRAIN, N_TEST = 2048, 1024  # N_TRAIN * D_OUT targets > the 6,792 numbers full fine-tuning trains
 STEPS, LR, ALPHA = 150, 1e-2, 16
 TARGETS = ["0", "2", "4"]  # the three Linear layers of the Sequential
 
@@ -55,7 +57,7 @@ torch.set_num_threads(1)  # small tensors: threads only add overhead
 # ## The task
 #
 # The "pretrained" model is a randomly initialised MLP (seed 0). The task is the same MLP with a rank-4 change
-# added to its middle $128 \times 128$ weight. A rank-8 adapter can represent that change exactly; a rank-1
+# added to its middle $64 \times 64$ weight. A rank-8 adapter can represent that change exactly; a rank-1
 # adapter cannot.
 
 # %%
@@ -144,9 +146,14 @@ plt.show()
 # * **Parameters and optimizer memory.** Adam keeps two fp32 moments per trained number, plus one step counter
 #   per trained tensor. Its state therefore follows the *trainable* parameters exactly, not the model size.
 # * **All runs start from the pretrained model.** With $B = 0$ the first loss is the same for the three runs.
-# * **Rank matters when the change needs it.** $r = 8 \ge 4$ can represent the change: its test loss matches
-#   full fine-tuning's (full fine-tuning fits the 256 training points more closely, but with five times more
-#   trainable numbers it mostly memorises them). $r = 1$ cannot represent a rank-4 change and plateaus.
+# * **Rank matters when the change needs it.** $r = 1$ cannot represent a rank-4 change and plateaus far above
+#   the other two runs. $r = 8 \ge 4$ can represent it and gets close to full fine-tuning on held-out data,
+#   a little behind it after the same number of steps: LoRA converges more slowly than full fine-tuning, the
+#   gap that initialisations such as LoRA-GA and PiSSA target (R1-10).
+# * **Enough data to compare.** Each run's test loss stays within a small factor of its training loss, so the
+#   test losses compare what each run learned. An earlier version of this notebook trained on 256 points:
+#   full fine-tuning then fitted the training set far better than the test set, and $r = 8$ "matched" it on
+#   held-out data only because full fine-tuning was memorising.
 
 # %%
 full, r1, r8 = runs["full"], runs[1], runs[8]
@@ -162,15 +169,19 @@ for rank, run in ((1, r1), (8, r8)):
     assert run["trainable"] == sum(rank * (d + k) for d, k in layer_shapes)
     assert run["total"] == full["total"] + run["trainable"]
     assert len(lora_layers(run["model"])) == 3
-assert full["adam_bytes"] > 4 * r8["adam_bytes"] > 4 * r1["adam_bytes"]
+assert full["adam_bytes"] > 2 * r8["adam_bytes"] > 10 * r1["adam_bytes"]
 
 # B = 0: every run starts from exactly the pretrained model's loss
 assert full["losses"][0] == r1["losses"][0] == r8["losses"][0]
 
+# enough data: no run memorises (test within 3x of train), so the test losses are comparable
+for run in runs.values():
+    assert run["test"] < 3 * run["losses"][-1]
+assert full["trainable"] < N_TRAIN * D_OUT
+
 # rank 8 can express the rank-4 change, rank 1 cannot
-assert r8["losses"][-1] < r1["losses"][-1] / 10
-assert r8["test"] < r1["test"] / 2
-assert r8["test"] < 1.5 * full["test"]  # as good as full fine-tuning on held-out data
+assert r8["test"] < r1["test"] / 3
+assert full["test"] <= r8["test"] < 2 * full["test"]  # close to full fine-tuning, a little behind it
 assert r1["losses"][-1] < r1["losses"][0] / 2  # r = 1 still learns part of it
 
 print(f"trainable: full {full['trainable']:,}, r=8 {r8['trainable']:,}, r=1 {r1['trainable']:,}")
