@@ -125,8 +125,8 @@ def max_subarray_sum_divide(nums: Sequence[int]) -> int:
     in the right half, or crosses the middle. A crossing one is the best suffix
     of the left half (a sum ending at ``mid - 1``) plus the best prefix of the
     right half (a sum starting at ``mid``), both found by one scan. The scans
-    cost O(hi - lo) per call, so T(n) = 2 T(n / 2) + O(n) = O(n log n) time,
-    with O(log n) recursion depth.
+    cost O(hi - lo) per call, so T(n) = 2 T(n / 2) + O(n) = O(n log n) time;
+    the recursion is O(log n) deep and copies nothing, so O(log n) extra space.
 
     Args:
         nums: n >= 1 integers of any sign (shape (n,)).
@@ -145,8 +145,8 @@ def max_subarray_sum_divide(nums: Sequence[int]) -> int:
         if hi - lo == 1:
             return nums[lo]
         mid = (lo + hi) // 2
-        best_suffix = max(accumulate(reversed(nums[lo:mid])))  # sums of nums[i:mid], lo <= i < mid
-        best_prefix = max(accumulate(nums[mid:hi]))  # sums of nums[mid:j], mid < j <= hi
+        best_suffix = max(accumulate(nums[i] for i in range(mid - 1, lo - 1, -1)))  # sums of nums[i:mid]
+        best_prefix = max(accumulate(nums[j] for j in range(mid, hi)))  # sums of nums[mid:j + 1]
         return max(best_in(lo, mid), best_in(mid, hi), best_suffix + best_prefix)
 
     return best_in(0, len(nums))
