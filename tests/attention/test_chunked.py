@@ -8,8 +8,10 @@ import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from examples.attention.chunked import chunked_attention
 from benchmarks.video_harness import peak_memory_bytes
+from examples.attention.chunked import chunked_attention
+from examples.attention.scaled_dot_product import scaled_dot_product_attention
+from tests.attention.low_precision import LOW_PRECISION, assert_correctly_rounded, low_precision_inputs
 
 
 @settings(max_examples=40, deadline=None)
@@ -93,3 +95,41 @@ def test_bad_shapes_raise_value_error():
         chunked_attention(q, torch.randn(1, 0, 8), torch.randn(1, 0, 8))
     with pytest.raises(TypeError, match="q"):
         chunked_attention(q.long(), q, q)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    q_len=st.integers(1, 30),
+    k_len=st.integers(1, 30),
+    chunk_size=st.integers(1, 11),
+    alignment=st.sampled_from(["top_left", "bottom_right"]),
+    seed=st.integers(0, 2**16),
+)
+def test_causal_alignments_equal_explicit_attention(q_len, k_len, chunk_size, alignment, seed):
+    gen = torch.Generator().manual_seed(seed)
+    q = torch.randn(2, 3, q_len, 8, generator=gen, dtype=torch.float64)
+    k = torch.randn(2, 3, k_len, 8, generator=gen, dtype=torch.float64)
+    v = torch.randn(2, 3, k_len, 5, generator=gen, dtype=torch.float64)
+    expected = scaled_dot_product_attention(q, k, v, is_causal=True, causal_alignment=alignment)  # tested against torch
+    got = chunked_attention(q, k, v, chunk_size=chunk_size, is_causal=True, causal_alignment=alignment)
+    torch.testing.assert_close(got, expected, atol=1e-11, rtol=1e-10)
+
+
+def test_bottom_right_with_more_queries_than_keys_gives_zeros_not_nan():
+    q, k, v = torch.randn(1, 6, 4), torch.randn(1, 2, 4), torch.randn(1, 2, 3)
+    out = chunked_attention(q, k, v, chunk_size=2, is_causal=True, causal_alignment="bottom_right")
+    assert torch.equal(out[0, :4], torch.zeros(4, 3))  # queries 0..3 come before every key
+    torch.testing.assert_close(out[0, 5], F.scaled_dot_product_attention(q[:, 5:], k, v)[0, 0])
+
+
+@pytest.mark.parametrize("dtype", LOW_PRECISION)
+@pytest.mark.parametrize("is_causal", [False, True])
+def test_low_precision_is_correctly_rounded(dtype, is_causal):
+    q, k, v = low_precision_inputs(dtype)
+    assert_correctly_rounded(chunked_attention(q, k, v, chunk_size=37, is_causal=is_causal), q, k, v, is_causal)
+
+
+def test_bad_causal_alignment_raises_value_error():
+    x = torch.randn(1, 4, 8)
+    with pytest.raises(ValueError, match="causal_alignment"):
+        chunked_attention(x, x, x, is_causal=True, causal_alignment="lower_right")

@@ -8,8 +8,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import given, strategies as st
+from torch.nn.attention.bias import causal_lower_right, causal_upper_left
 
-from examples.attention import attention_weights, scaled_dot_product_attention
+from examples.attention import attention_weights, causal_mask, scaled_dot_product_attention
+from tests.attention.low_precision import LOW_PRECISION, assert_correctly_rounded, low_precision_inputs
 
 DTYPES = st.sampled_from([torch.float32, torch.float64])
 
@@ -111,3 +113,57 @@ def test_bad_input(kwargs, error, match) -> None:
     args = {"q": torch.randn(2, 4), "k": torch.randn(2, 4), "v": torch.randn(2, 3)} | kwargs
     with pytest.raises(error, match=match):
         scaled_dot_product_attention(**args)
+
+
+@pytest.mark.filterwarnings("ignore:Lower right causal bias will produce NaNs")
+@given(st.integers(1, 9), st.integers(1, 9), st.sampled_from(["top_left", "bottom_right"]))
+def test_causal_mask_matches_torch_causal_bias(q_len, k_len, alignment) -> None:
+    bias = causal_upper_left(q_len, k_len) if alignment == "top_left" else causal_lower_right(q_len, k_len)
+    assert torch.equal(causal_mask(q_len, k_len, alignment), bias._materialize())
+
+
+@pytest.mark.filterwarnings("ignore:Lower right causal bias will produce NaNs")
+@given(qkv(), st.sampled_from(["top_left", "bottom_right"]))
+def test_causal_alignments_match_torch(inputs, alignment) -> None:
+    q, k, v, _ = inputs
+    q_len, k_len = q.shape[-2], k.shape[-2]
+    bias = causal_upper_left(q_len, k_len) if alignment == "top_left" else causal_lower_right(q_len, k_len)
+    ours = scaled_dot_product_attention(q, k, v, is_causal=True, causal_alignment=alignment)
+    # Bottom-right with L > S leaves the first L - S queries without a key; torch's math path gives zeros, as we do.
+    torch.testing.assert_close(ours, F.scaled_dot_product_attention(q, k, v, attn_mask=bias), **tolerance(q.dtype))
+
+
+def test_causal_mask_worked_example() -> None:
+    assert causal_mask(2, 4).tolist() == [[True, False, False, False], [True, True, False, False]]
+    assert causal_mask(2, 4, "bottom_right").tolist() == [[True, True, True, False], [True, True, True, True]]
+    assert torch.equal(causal_mask(3, 3), causal_mask(3, 3, "bottom_right"))  # L = S: the same mask
+
+
+def test_one_query_decode_step_needs_bottom_right() -> None:
+    q, k, v = torch.randn(1, 1, 4, dtype=torch.float64), torch.randn(1, 6, 4, dtype=torch.float64), torch.randn(1, 6, 3, dtype=torch.float64)
+    top_left = attention_weights(q, k, is_causal=True)
+    bottom_right = attention_weights(q, k, is_causal=True, causal_alignment="bottom_right")
+    assert torch.equal(top_left[0, 0], torch.tensor([1.0, 0, 0, 0, 0, 0], dtype=torch.float64))  # key 0 only
+    torch.testing.assert_close(bottom_right, attention_weights(q, k))  # the newest query sees every key
+    torch.testing.assert_close(
+        scaled_dot_product_attention(q, k, v, is_causal=True, causal_alignment="bottom_right"),
+        F.scaled_dot_product_attention(q, k, v),
+    )
+
+
+@pytest.mark.parametrize("dtype", LOW_PRECISION)
+@pytest.mark.parametrize("is_causal", [False, True])
+def test_low_precision_is_correctly_rounded(dtype, is_causal) -> None:
+    q, k, v = low_precision_inputs(dtype)
+    assert_correctly_rounded(scaled_dot_product_attention(q, k, v, is_causal=is_causal), q, k, v, is_causal)
+    weights = attention_weights(q, k)
+    assert weights.dtype == dtype
+    torch.testing.assert_close(weights.double(), attention_weights(q.double(), k.double()), rtol=torch.finfo(dtype).eps / 2, atol=1e-6)
+
+
+def test_bad_causal_alignment_and_mixed_dtypes() -> None:
+    x = torch.randn(2, 4)
+    with pytest.raises(ValueError, match="causal_alignment must be one of"):
+        scaled_dot_product_attention(x, x, x, is_causal=True, causal_alignment="bottom-right")
+    with pytest.raises(TypeError, match="q, k and v must share a dtype"):
+        scaled_dot_product_attention(x, x.double(), x)
