@@ -100,6 +100,13 @@ def as_non_empty_int_list(values: object, name: str) -> list[int]:
     For the problems whose answer is a subarray with at least one element: an
     empty input has no such subarray, so there is no correct number to return.
 
+    Args:
+        values: as for :func:`as_int_list`, with n >= 1 entries.
+        name: the argument name used in error messages.
+
+    Returns:
+        A new list of n >= 1 Python ints.
+
     Raises:
         TypeError: as :func:`as_int_list`.
         ValueError: if ``values`` is empty, or a NumPy array that is not one-dimensional.
