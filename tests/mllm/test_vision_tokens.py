@@ -71,18 +71,20 @@ def test_llava_next_matches_tensor_unpadding(height, width):
     assert vision_tokens("llava-next", height, width) == rows * cols + rows + 576
 
 
+def kept_and_waste(height: int, width: int, canvas: tuple[int, int]) -> tuple[int, int]:
+    """Image pixels kept and canvas pixels wasted when the image is scaled to fit a (height, width) canvas."""
+    ch, cw = canvas
+    scale = min(cw / width, ch / height)
+    kept = min(int(width * scale) * int(height * scale), width * height)
+    return kept, ch * cw - kept
+
+
 @settings(max_examples=40)
 @given(sides, sides)
 def test_llava_next_canvas_keeps_most_pixels_then_wastes_least(height, width):
-    def kept_and_waste(canvas):
-        ch, cw = canvas
-        scale = min(cw / width, ch / height)
-        kept = min(int(width * scale) * int(height * scale), width * height)
-        return kept, ch * cw - kept
-
-    best = kept_and_waste(llava_next_best_resolution(height, width))
+    best = kept_and_waste(height, width, llava_next_best_resolution(height, width))
     for canvas in LLAVA_NEXT_PINPOINTS:
-        kept, waste = kept_and_waste(canvas)
+        kept, waste = kept_and_waste(height, width, canvas)
         assert kept < best[0] or (kept == best[0] and waste >= best[1])
 
 
@@ -146,15 +148,9 @@ def test_llava_next_width_height_order_matches_the_original_code(height, width):
 @settings(max_examples=80)
 @given(sides, sides)
 def test_the_two_orders_only_break_ties_differently(height, width):
-    def key(canvas):
-        ch, cw = canvas
-        scale = min(cw / width, ch / height)
-        kept = min(int(width * scale) * int(height * scale), width * height)
-        return kept, ch * cw - kept
-
     hw = llava_next_best_resolution(height, width)
     wh = llava_next_best_resolution(height, width, pinpoint_order="wh")
-    assert key(hw) == key(wh)  # equally good canvases: the symmetric list only changes which tie comes first
+    assert kept_and_waste(height, width, hw) == kept_and_waste(height, width, wh)  # equally good canvases: the symmetric list only changes which tie comes first
 
 
 def test_small_non_square_image_differs_between_transformers_and_the_original():
