@@ -23,6 +23,11 @@ def matches(name: str, target: str) -> bool:
     return name == target or name.endswith("." + target)
 
 
+def lora_layers(model: nn.Module) -> list[LoRALinear]:
+    """All ``LoRALinear`` modules of ``model``, in ``named_modules`` order."""
+    return [m for m in model.modules() if isinstance(m, LoRALinear)]
+
+
 def inject_lora(
     model: nn.Module,
     targets: Iterable[str],
@@ -137,11 +142,6 @@ def _no_module_message(model: nn.Module, target: str) -> str:
         "q/k/v projections of a model that keeps them as separate nn.Linear layers)"
     )
 # --8<-- [end:inject]
-
-
-def lora_layers(model: nn.Module) -> list[LoRALinear]:
-    """All ``LoRALinear`` modules of ``model``, in ``named_modules`` order."""
-    return [m for m in model.modules() if isinstance(m, LoRALinear)]
 
 
 def merge_lora(model: nn.Module) -> None:
