@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import ast
 import functools
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import markdown
 from pytest_codeblocks import extract_from_file
+from pytest_codeblocks.main import CodeBlock, extract_from_buffer
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -108,22 +110,42 @@ def expand_snippets(code: str) -> str:
 
 def python_blocks(page: Path) -> list[PythonBlock]:
     """The Python blocks of a page as pytest-codeblocks extracts them, includes expanded."""
-    blocks = []
-    for block in extract_from_file(page):
-        if (block.syntax or "").strip() != "python":
-            continue
-        blocks.append(
-            PythonBlock(
-                page=relative(page),
-                line=block.lineno,
-                code=block.code,
-                expected_output=block.expected_output,
-                expected_output_ignore_whitespace=block.expected_output_ignore_whitespace,
-                importorskip=block.importorskip,
-                marks=tuple(block.marks),
-            )
+    return _python_only(extract_from_file(page), relative(page))
+
+
+def python_fences(text: str, page: str) -> list[PythonBlock]:
+    """The Python blocks of a Markdown text one fence at a time, as pytest-codeblocks extracts them.
+
+    The same extraction as ``python_blocks``, except that a fence continuing the one before it (``cont``
+    marker) is its own block instead of being appended to it: the page-notebook generator
+    (hooks/page_notebooks.py) makes each fence one notebook cell. An expected output belongs to the fence it
+    follows. The code is not expanded (``expand_snippets`` does that).
+
+    Args:
+        text: the Markdown source (front matter may be stripped: lines are counted in ``text``).
+        page: the page's name, for the blocks' ids.
+    """
+    unjoined = "".join(
+        "\n" if CONTINUATION.fullmatch(line.strip()) else line for line in text.splitlines(keepends=True)
+    )
+    return _python_only(extract_from_buffer(io.StringIO(unjoined)), page)
+
+
+def _python_only(extracted: list[CodeBlock], page: str) -> list[PythonBlock]:
+    """The ``python`` blocks of pytest-codeblocks' extraction, as ``PythonBlock``s of ``page``."""
+    return [
+        PythonBlock(
+            page=page,
+            line=block.lineno,
+            code=block.code,
+            expected_output=block.expected_output,
+            expected_output_ignore_whitespace=block.expected_output_ignore_whitespace,
+            importorskip=block.importorskip,
+            marks=tuple(block.marks),
         )
-    return blocks
+        for block in extracted
+        if (block.syntax or "").strip() == "python"
+    ]
 
 
 def all_python_blocks() -> list[PythonBlock]:

@@ -1,0 +1,158 @@
+"""Every question page's notebook (hooks/page_notebooks.py) runs top to bottom in a fresh kernel.
+
+The notebooks are generated directly by the hook's functions (no site build), then executed by nbclient,
+two kernels at a time (the machine has two cores), each in an empty working directory outside the repository.
+A cell whose output the page checks (``expected-output``) must print exactly that again. The last test checks
+the built site: every question page links its notebook under its title, and the file is valid nbformat.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import importlib.util
+import os
+import posixpath
+import re
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from tests.docs import blocks
+from tests.docs.test_build import built_path
+
+KERNELS = 2
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def load_hook():
+    """hooks/page_notebooks.py as a module (hooks are files, not a package)."""
+    path = blocks.ROOT / "hooks" / "page_notebooks.py"
+    spec = importlib.util.spec_from_file_location("page_notebooks_under_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+HOOK = load_hook()
+QUESTION_PAGES = [page for page in blocks.pages() if HOOK.is_question_page(page.relative_to(blocks.DOCS).as_posix())]
+
+
+def source(page: Path) -> str:
+    """The page's path relative to the docs directory."""
+    return page.relative_to(blocks.DOCS).as_posix()
+
+
+@functools.cache
+def generate(page: Path):
+    """The page's notebook, as the build generates it (links point to a placeholder site); do not modify it."""
+    return HOOK.build_notebook(
+        HOOK.render_page(page), source(page), site_url="https://site.invalid/", repo_url="https://repo.invalid/x",
+        words=HOOK.DEFAULT_WORDING, docs_dir=blocks.DOCS,
+    )
+
+
+def cell_name(notebook_name: str, index: int, cell, page: Path) -> str:
+    """A failing cell, named by its notebook, its index and the page line of its block."""
+    line = cell.metadata.get("page_line")
+    where = f" (the block at {blocks.relative(page)}:{line})" if line else ""
+    return f"{notebook_name}, cell {index}{where}"
+
+
+def execute(page: Path) -> str | None:
+    """Run the page's notebook in a fresh kernel; a description of the first problem, or None."""
+    name = HOOK.notebook_name(source(page))
+    notebook = copy.deepcopy(generate(page))
+    expected = {
+        index: cell.outputs[0].text for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code" and cell.outputs
+    }
+    # The kernel imports this checkout's `examples` (as after `pip install` of it), from an empty directory;
+    # one thread, as tests/conftest.py sets for torch in the test process.
+    path = os.pathsep.join(filter(None, [str(blocks.ROOT), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS="1")
+    with tempfile.TemporaryDirectory(prefix="page-notebook-") as directory:
+        client = NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": directory}}
+        )
+        try:
+            client.execute(env=env)
+        except CellExecutionError:
+            for index, cell in enumerate(notebook.cells):
+                for output in cell.get("outputs", []):
+                    if output.output_type == "error":
+                        trace = ANSI.sub("", "\n".join(output.traceback))
+                        return (
+                            f"{cell_name(name, index, cell, page)} raised {output.ename}: {output.evalue}\n"
+                            f"--- cell ---\n{cell.source}\n--- traceback ---\n{trace}"
+                        )
+            raise
+    for index, text in expected.items():
+        cell = notebook.cells[index]
+        printed = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+        if cell.metadata.get("expected_output_ignore_whitespace"):
+            printed, text = re.sub(r"\s+", "", printed), re.sub(r"\s+", "", text)
+        if printed != text:
+            return f"{cell_name(name, index, cell, page)} printed\n{printed}\ninstead of the page's\n{text}"
+    return None
+
+
+@pytest.fixture(scope="module")
+def executions(request):
+    """The selected pages' notebooks, generated here, then run two kernels at a time while the tests wait."""
+    selected = [
+        item.callspec.params["page"] for item in request.session.items
+        if getattr(item, "originalname", "") == "test_notebook_runs_top_to_bottom"
+    ]
+    pool = ThreadPoolExecutor(KERNELS, thread_name_prefix="page-notebook")
+    futures = {}
+    for page in selected:
+        try:
+            generate(page)
+        except Exception as error:  # the page's own test reports it
+            futures[page] = Future()
+            futures[page].set_exception(error)
+    try:
+        yield {page: futures.get(page) or pool.submit(execute, page) for page in selected}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("page", QUESTION_PAGES, ids=blocks.relative)
+def test_notebook_runs_top_to_bottom(executions: dict[Path, Future], page: Path) -> None:
+    problem = executions[page].result()
+    assert problem is None, problem
+
+
+@pytest.mark.parametrize("page", QUESTION_PAGES, ids=blocks.relative)
+def test_notebook_code_is_the_tested_code(page: Path) -> None:
+    """The code cells are exactly the blocks tests/docs/test_pages.py runs, includes expanded, in page order."""
+    notebook = generate(page)
+    cells = [cell.source for cell in notebook.cells if cell.cell_type == "code"][1:]  # after the seed cell
+    tested = [blocks.expand_snippets(block.code) for block in blocks.python_blocks(page)]
+    assert "\n".join(cells).split() == "".join(tested).split(), f"{blocks.relative(page)}: notebook != tested blocks"
+    assert notebook.cells[0].cell_type == "markdown" and "pip install" in notebook.cells[0].source
+    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "--8<--" not in markdown and "pytest-codeblocks" not in markdown and "{{" not in markdown
+
+
+def test_every_question_page_links_its_notebook(built_site) -> None:
+    assert QUESTION_PAGES, "no question pages found: is the pattern of hooks/page_notebooks.py wrong?"
+    for page in QUESTION_PAGES:
+        built = built_path(source(page))
+        name = HOOK.notebook_name(source(page))
+        html = (built_site.directory / built).read_text(encoding="utf-8")
+        link = html.find(f'<a class="md-button" href="{name}" download')
+        assert link != -1, f"{blocks.relative(page)}: no download link to {name}"
+        title, practice = html.find("</h1>"), html.find('class="practice-bar"')
+        assert title < link and (practice == -1 or link < practice), f"{built}: the link is not under the title"
+        notebook = nbformat.read(built_site.directory / posixpath.dirname(built) / name, as_version=4)
+        nbformat.validate(notebook)
+        assert sum(cell.cell_type == "code" for cell in notebook.cells) == 1 + len(
+            blocks.python_fences(page.read_text(encoding="utf-8"), blocks.relative(page))
+        ), f"{name}: one code cell per Python block of the page, after the seed cell"
