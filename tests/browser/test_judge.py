@@ -1,0 +1,217 @@
+"""The "Try it yourself" panels in Chromium: readers' solutions judged by Pyodide in a Web Worker.
+
+One browser context for the module, so that Pyodide is downloaded once (its HTTP cache is shared) and each page
+starts its worker once. Every request is recorded: none may leave the origin, and none may fetch a file of the
+judge before a Run. The solutions are those of the unit tests (tests/algorithms/judge_solutions.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from examples.algorithms.judge_cases import PROBLEMS, cases, input_text, seed_code
+from tests.algorithms.judge_solutions import INFINITE_LOOP, RIGHT, SYNTAX_ERROR, WRONG, Solution
+
+PAGES = {
+    "longest_subarray_at_most": "round-1/r1-11-longest-subarray/",
+    "longest_subarray_at_most_any": "round-1/r1-11-longest-subarray/",
+    "shortest_subarray_at_least": "round-1/r1-11-longest-subarray/",
+    "max_subarray_sum": "round-2/r2-05-maximum-subarray/",
+    "max_subarray": "round-2/r2-05-maximum-subarray/",
+}
+JUDGE_FILES = ("/assets/vendor/pyodide/", "/assets/javascripts/judge.js", "/assets/javascripts/judge-worker.js",
+               "/assets/judge/")
+FIRST_RUN_MS = 120_000  # a cold start on a busy 2-core machine; the budget is measured by benchmarks/judge_timing.py
+
+def judge_hook():
+    """hooks/judge.py, imported from its file (hooks are not a package)."""
+    spec = importlib.util.spec_from_file_location("hook_judge", Path(__file__).resolve().parents[2] / "hooks/judge.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+WORDS = judge_hook().WORDING["en"]
+
+pytestmark = pytest.mark.browser
+
+
+class Session:
+    """One browser context: its open pages (one per URL) and every request they made."""
+
+    def __init__(self, context, site_url: str) -> None:
+        self.context = context
+        self.site_url = site_url
+        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+        self.pages: dict[str, object] = {}
+        context.route("**/*", self.route)
+        context.on("request", lambda request: self.requests.append(request.url))
+
+    def route(self, route) -> None:
+        url = route.request.url
+        if url.startswith((self.origin, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def page(self, path: str):
+        if path not in self.pages:
+            page = self.context.new_page()
+            page.on("pageerror", lambda error: self.errors.append(str(error)))
+            page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+            page.goto(urljoin(self.site_url, path))
+            self.pages[path] = page
+        return self.pages[path]
+
+    def panel(self, name: str):
+        panel = self.page(PAGES[name]).locator(f"details.judge[data-judge='{name}']")
+        if not panel.evaluate("p => p.open"):
+            panel.locator("summary").click()
+        return panel
+
+    def run(self, name: str, source: str, timeout: float = FIRST_RUN_MS):
+        """Type ``source`` into the panel of ``name``, press Run tests, return the result region when done."""
+        panel = self.panel(name)
+        panel.locator(".judge-code").fill(source.lstrip("\n"))
+        result = panel.locator(".judge-result")
+        result.evaluate("region => region.replaceChildren()")
+        panel.locator(".judge-run").click()
+        result.locator(".judge-passed, .judge-failed").wait_for(timeout=timeout)
+        return result
+
+
+@pytest.fixture(scope="module")
+def session(browser, site_url):
+    context = browser.new_context()
+    session = Session(context, site_url)
+    yield session
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def stays_on_origin(session):
+    yield
+    assert not session.foreign, f"requests left the origin: {session.foreign}"
+    assert not session.errors, f"errors on the page: {session.errors}"
+
+
+def test_a_page_loads_no_judge_file_before_run(fresh_context, site_url) -> None:
+    requests: list[str] = []
+    fresh_context.on("request", lambda request: requests.append(request.url))
+    for path in sorted(set(PAGES.values())):
+        page = fresh_context.new_page()
+        page.goto(urljoin(site_url, path), wait_until="networkidle")
+        panels = page.locator("details.judge")
+        assert sorted(panels.evaluate_all("ps => ps.map(p => p.dataset.judge)")) == sorted(
+            name for name, where in PAGES.items() if where == path
+        )
+        panels.first.locator("summary").click()  # opening a panel, or typing, loads nothing either
+        panels.first.locator(".judge-code").fill("def f(): pass")
+        page.wait_for_timeout(300)
+        page.close()
+    assert requests, "no request recorded"
+    loaded = [url for url in requests if any(part in url for part in JUDGE_FILES)]
+    assert not loaded, loaded
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    assert all(url.startswith((origin, "data:")) for url in requests)
+
+
+@pytest.mark.parametrize("solution", RIGHT, ids=lambda s: s.name)
+def test_a_right_solution_passes_every_case(session, solution: Solution) -> None:
+    result = session.run(solution.name, solution.source)
+    total = len(cases(solution.name))
+    assert result.locator(".judge-status").inner_text() == WORDS["all_passed"].format(total=total)
+    loaded = [url for url in session.requests if "/assets/vendor/pyodide/pyodide.asm.wasm" in url]
+    assert loaded, "Pyodide was not loaded from the site"
+
+
+@pytest.mark.parametrize("solution", WRONG, ids=lambda s: f"{s.name}: {s.label}")
+def test_a_wrong_solution_shows_its_first_failing_case(session, solution: Solution) -> None:
+    result = session.run(solution.name, solution.source)
+    group, note = solution.first_failure
+    index, case = next((i, c) for i, c in enumerate(cases(solution.name)) if (c.group, c.note) == (group, note))
+    status = result.locator(".judge-status").inner_text()
+    assert status.endswith(WORDS["some_failed"].format(passed="", total=len(cases(solution.name))).lstrip())
+    name = WORDS["groups"][group].format(note=WORDS["notes"].get(note, note))
+    assert result.locator(".judge-first").inner_text() == WORDS["first_failure"].format(case=name)
+    values = result.locator(".judge-failure dd").all_inner_texts()
+    assert values[0] == input_text(solution.name, case.args)
+    if note == "empty" and solution.name.startswith("max_subarray"):
+        assert values[1:] == ["raises ValueError", "IndexError: list index out of range"]
+        trace = result.locator(".judge-trace").inner_text()
+        assert 'File "solution.py", line 5, in max_subarray_sum' in trace and "IndexError" in trace
+    else:
+        assert values[1] == repr(case.expected)
+    cells = result.locator(".judge-cases li").all_text_contents()  # the named cases, then one line for the random ones
+    assert cells[index] == f"{name}: {WORDS['failed']}"
+    assert all(cell.endswith(WORDS["passed"]) for cell in cells[:index])
+
+
+def test_a_syntax_error_is_shown(session) -> None:
+    result = session.run("max_subarray_sum", SYNTAX_ERROR)
+    assert result.locator(".judge-status").inner_text() == WORDS["syntax_error"]
+    trace = result.locator(".judge-trace").inner_text()
+    assert 'File "solution.py", line 1' in trace and "SyntaxError" in trace
+
+
+def test_an_endless_function_is_stopped_and_python_restarted(session) -> None:
+    panel = session.panel("max_subarray_sum")
+    limit = int(panel.get_attribute("data-time-limit"))
+    result = session.run("max_subarray_sum", INFINITE_LOOP)
+    first = input_text("max_subarray_sum", cases("max_subarray_sum")[0].args)
+    assert result.locator(".judge-status").inner_text() == WORDS["timeout"].format(seconds=limit // 1000, input=first)
+    right = next(s for s in RIGHT if s.name == "max_subarray_sum")
+    result = session.run("max_subarray_sum", right.source)  # a fresh worker judges the next run
+    assert result.locator(".judge-passed").count() == 1
+
+
+def test_code_is_kept_per_question_and_function_and_reset_restores_the_seed(session) -> None:
+    page = session.page(PAGES["max_subarray"])
+    mine = "def max_subarray(nums):\n    return (0, 0, 1)\n"
+    session.panel("max_subarray").locator(".judge-code").fill(mine)
+    page.reload()
+    panel = page.locator("details.judge[data-judge='max_subarray']")
+    assert panel.evaluate("p => p.open") and panel.locator(".judge-code").input_value() == mine
+    stored = page.evaluate("localStorage.getItem('interview-answers.judge.R2-5.max_subarray')")
+    assert stored == mine
+    panel.locator(".judge-reset").click()
+    assert panel.locator(".judge-code").input_value() == seed_code("max_subarray")
+    assert page.evaluate("localStorage.getItem('interview-answers.judge.R2-5.max_subarray')") is None
+
+
+def test_tab_indents_and_escape_lets_the_reader_leave(session) -> None:
+    page = session.page(PAGES["max_subarray"])
+    box = session.panel("max_subarray").locator(".judge-code")
+    box.fill("")
+    box.focus()
+    page.keyboard.press("Tab")
+    assert box.input_value() == "    "
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('judge-run')")
+    session.panel("max_subarray").locator(".judge-reset").click()
+
+
+def test_the_panels_work_in_practice_mode(session) -> None:
+    page = session.page(PAGES["longest_subarray_at_most"])
+    page.locator(".practice-bar .practice-toggle").check()
+    try:
+        assert not page.locator(".practice-answer").is_visible()
+        for name in ("longest_subarray_at_most", "shortest_subarray_at_least"):
+            assert session.panel(name).is_visible()
+        right = next(s for s in RIGHT if s.name == "shortest_subarray_at_least")
+        assert session.run(right.name, right.source).locator(".judge-passed").count() == 1
+    finally:
+        page.locator(".practice-bar .practice-toggle").uncheck()
+
+
+def test_every_problem_has_a_panel_and_a_browser_test() -> None:
+    assert set(PAGES) == set(PROBLEMS) == {s.name for s in RIGHT}
