@@ -1,12 +1,14 @@
 """Sweep sparse video attention over the frame count on CPU; write JSON results and SVG plots.
 
 Every pattern of ``examples.video.sparse`` plus full attention (PyTorch's
-fused kernel and the explicit score-matrix version), chunked attention and a
-sliding window given to the dense kernel as an L×L mask, at a fixed patch grid and
-width. Run from the repository root:
+fused kernel and the explicit score-matrix version), chunked attention, a
+sliding window given to the dense kernel as an L×L mask and the layout copies of
+temporal attention alone, at a fixed patch grid and width. The measuring is in
+``benchmarks/video_harness.py``, the reading back in ``benchmarks/video_results.py``.
+Run from the repository root:
 
-    python -m benchmarks.video_attention            # the committed sweep (2-3 minutes)
-    python -m benchmarks.video_attention --quick    # a few seconds, same outputs
+    python -m benchmarks.video_attention            # the committed sweep (about 10 minutes)
+    python -m benchmarks.video_attention --quick    # a few seconds: 8×8 patches, 3 rounds
 
 Writes ``benchmarks/results/video_attention.json`` and
 ``docs/assets/benchmarks/video_attention_{time,memory}.svg``; the R2-2 page reads
@@ -25,7 +27,7 @@ import torch
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.video_harness import SweepConfig, run_sweep  # noqa: E402
+from benchmarks.video_harness import DEFAULT_REPEATS, SweepConfig, run_sweep  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "video_attention.json"
@@ -33,6 +35,9 @@ PLOTS = ROOT / "docs" / "assets" / "benchmarks"
 
 FULL_FRAMES = (4, 8, 16, 24)
 QUICK_FRAMES = (4, 8)
+QUICK_PATCHES = 8  # patch rows and columns per frame in --quick
+QUICK_REPEATS = 3
+WARMUP = 2
 NOTE = (
     "CPU only. Measured on a machine shared with other jobs (2 logical CPUs, several processes running; see "
     "load_average), so absolute times are noisy; patterns are timed round-robin so the ratios between them are "
@@ -52,11 +57,12 @@ LABELS = {
     "tile_sparse": "tile-sparse (sliding tiles)",
     "sliding_gather": "token sliding window, gathered",
     "sliding_dense_mask": "token sliding window, dense mask",
+    "temporal_copies": "temporal: layout copies only",
 }
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
 X_LABEL = "tokens (frames × 16 × 16 patches)"
 TIME_Y_LABEL = "median time per call (s), CPU"
-MEMORY_Y_LABEL = "peak memory allocated by the call (bytes)"
+MEMORY_Y_LABEL = "peak memory allocated by one forward call (bytes)"
 TIME_TITLE = "Attention time vs tokens"
 MEMORY_TITLE = "Attention peak memory vs tokens"
 
@@ -86,7 +92,7 @@ def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[
     ):
         fig = Figure(figsize=(7.5, 4.8), layout="constrained")
         ax = fig.subplots()
-        colors = [*matplotlib.colormaps["tab10"].colors, "black"]
+        colors = [*matplotlib.colormaps["tab10"].colors, "black", "grey"]
         for index, pattern in enumerate(results["patterns"]):
             rows = [r for r in results["rows"] if r["pattern"] == pattern and r[metric] is not None]
             if not rows:
@@ -94,7 +100,7 @@ def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[
             ax.plot(
                 [r["tokens"] for r in rows],
                 [r[metric] for r in rows],
-                marker="os^vD<>ph*X"[index % 11],
+                marker="os^vD<>ph*XP"[index % 12],
                 markersize=4,
                 color=colors[index % len(colors)],
                 linestyle="--" if pattern in DENSE else "-",
@@ -119,12 +125,18 @@ def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help=f"frames {QUICK_FRAMES}, 2 repeats")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help=f"frames {QUICK_FRAMES}, {QUICK_PATCHES}×{QUICK_PATCHES} patches, {QUICK_REPEATS} rounds",
+    )
     parser.add_argument("--frames", type=int, nargs="+", help=f"frame counts (default {FULL_FRAMES})")
-    parser.add_argument("--repeats", type=int, help="timed calls per point (default 5, quick 2)")
+    parser.add_argument(
+        "--repeats", type=int, help=f"timed rounds per point (default {DEFAULT_REPEATS}, quick {QUICK_REPEATS})"
+    )
+    parser.add_argument("--warmup", type=int, default=WARMUP, help="untimed rounds before them")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1: steadier on a shared machine)")
-    parser.add_argument("--height", type=int, default=16, help="patch rows per frame")
-    parser.add_argument("--width", type=int, default=16, help="patch columns per frame")
+    parser.add_argument("--height", type=int, help="patch rows per frame (default 16, quick 8)")
+    parser.add_argument("--width", type=int, help="patch columns per frame (default 16, quick 8)")
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--head-dim", type=int, default=64)
     parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON file")
@@ -145,12 +157,17 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"wrote {path}")
         return results
     frames = args.frames or (QUICK_FRAMES if args.quick else FULL_FRAMES)
-    repeats = args.repeats or (2 if args.quick else 5)
-    config = SweepConfig(height=args.height, width=args.width, heads=args.heads, head_dim=args.head_dim)
+    repeats = args.repeats or (QUICK_REPEATS if args.quick else DEFAULT_REPEATS)
+    patches = QUICK_PATCHES if args.quick else SweepConfig.height
+    config = SweepConfig(
+        height=args.height or patches, width=args.width or patches, heads=args.heads, head_dim=args.head_dim
+    )
     threads_before = torch.get_num_threads()
     torch.set_num_threads(args.threads)
     try:
-        results = run_sweep(list(frames), config, repeats=repeats, measure_memory=not args.no_memory, note=args.note)
+        results = run_sweep(
+            list(frames), config, repeats=repeats, warmup=args.warmup, measure_memory=not args.no_memory, note=args.note
+        )
     finally:
         torch.set_num_threads(threads_before)
     args.out.parent.mkdir(parents=True, exist_ok=True)

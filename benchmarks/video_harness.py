@@ -1,23 +1,22 @@
-"""Measure sparse video attention on this machine, and read the measurements back (R2-2).
+"""Measure sparse video attention on this machine (R2-2): the harness behind ``benchmarks/video_attention.py``.
 
-:func:`run_sweep` times every pattern of :mod:`examples.video.sparse`
-(plus full attention, a dense-masked sliding window and chunked attention) over a
-range of frame counts at a fixed patch grid and width. For each point it records the
-median wall time of several runs and the peak memory allocated by PyTorch's CPU
-allocator during one run (from ``torch.profiler`` memory events: bytes allocated
-above what was live before the call, the output included, the inputs and any
-prebuilt mask excluded).
+:func:`run_sweep` times every pattern of :mod:`examples.video.sparse` (plus full
+attention, a dense-masked sliding window, chunked attention and the layout copies of
+temporal attention alone) over a range of frame counts at a fixed patch grid and
+width. Each point is timed in rounds: a round calls every pattern once, one after the
+other, so the patterns of one round share the machine's load and their ratios are
+measured side by side. It also records the peak memory allocated by PyTorch's CPU
+allocator during one **forward** call (from ``torch.profiler`` memory events: bytes
+allocated above what was live before the call, the output included, the inputs and
+any prebuilt mask excluded; no backward pass, so no saved activations).
 
-``benchmarks/video_attention.py`` is the command-line front end that writes the
-results file; :func:`load_results`, :func:`measured_ratio` and
-:func:`results_table` read it back for the pages.
+``benchmarks/video_attention.py`` is the command line that writes the results file;
+:mod:`benchmarks.video_results` reads it back for the pages.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
 import os
 import platform
 import statistics
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from einops import rearrange
 
 from examples.attention.chunked import chunked_attention
 from examples.attention.scaled_dot_product import scaled_dot_product_attention
@@ -51,13 +51,17 @@ from examples.video.sparse import (
     window_attention,
 )
 
-RESULTS_FILE = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "video_attention.json"
-
 MEMORY_METHOD = (
-    "peak bytes allocated by PyTorch's CPU allocator during one call, above what was allocated before it "
-    "(inputs and prebuilt masks excluded, output included), from torch.profiler memory events inside a "
-    "record_function range around the call"
+    "peak bytes allocated by PyTorch's CPU allocator during one forward call (no backward pass), above what was "
+    "allocated before it (inputs and prebuilt masks excluded, output included), from torch.profiler memory events "
+    "inside a record_function range around the call"
 )
+TIME_METHOD = (
+    "wall-clock time (time.perf_counter) of one call per pattern per round; every round calls all patterns one "
+    "after the other, after {warmup} untimed warm-up round(s); time_s is the median over rounds and times_s "
+    "lists the rounds in order, so that ratios can be taken round by round"
+)
+DEFAULT_REPEATS = 21
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,22 @@ def build_dense_masked_window(q, k, v, grid: Grid, cfg: SweepConfig) -> Callable
     return lambda: F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
 
 
+def build_temporal_copies(q, k, v, grid: Grid, cfg: SweepConfig) -> Callable[[], torch.Tensor]:
+    """Only the layout change of temporal attention, forced to copy: q, k, v into time lines, one back.
+
+    Measures what the rearranges of :func:`examples.video.sparse.temporal_attention`
+    would cost if each produced a contiguous copy (einops returns a strided view
+    when it can; the kernel then reads the strided layout itself).
+    """
+    t = grid[0]
+
+    def copies() -> torch.Tensor:
+        lines = [rearrange(x, "b m (t s) e -> (b s) m t e", t=t).contiguous() for x in (q, k, v)]
+        return rearrange(lines[2], "(b s) m t e -> b m (t s) e", b=q.shape[0]).contiguous()
+
+    return copies
+
+
 def build_tile_sparse(q, k, v, grid: Grid, cfg: SweepConfig) -> Callable[[], torch.Tensor]:
     """Sliding Tile Attention's pattern run by the gather-based tile-sparse kernel; keep built once."""
     keep = sliding_tile_keep(grid, cfg.tile, cfg.tile_window)
@@ -143,20 +163,25 @@ PATTERNS: dict[str, tuple[Build, Callable[[Grid, SweepConfig], int]]] = {
         lambda g, c: sliding_window_pairs(g, c.token_window),
     ),
     "sliding_dense_mask": (build_dense_masked_window, lambda g, c: sliding_window_pairs(g, c.token_window)),
+    "temporal_copies": (build_temporal_copies, lambda g, c: 0),
 }
 # --8<-- [end:patterns]
 
 
 # --8<-- [start:measure]
-def interleaved_times(calls: Mapping[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+def interleaved_times(
+    calls: Mapping[str, Callable[[], object]], repeats: int, warmup: int = 1
+) -> dict[str, list[float]]:
     """Wall-clock seconds of ``repeats`` calls of each function, taken round-robin.
 
-    Every function is called once untimed (warm-up), then each round times one call
-    of every function in turn, so a burst of load from other processes on a shared
-    machine hits all patterns alike instead of one pattern's whole series.
+    Every function is called ``warmup`` times untimed, then each round times one
+    call of every function in turn, so a burst of load from other processes on a
+    shared machine hits all patterns of that round alike instead of one pattern's
+    whole series. ``times[name][i]`` is round ``i`` for every name.
     """
-    for fn in calls.values():
-        fn()
+    for _ in range(warmup):
+        for fn in calls.values():
+            fn()
     times: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
         for name, fn in calls.items():
@@ -221,7 +246,7 @@ def peak_memory_bytes(fn: Callable[[], object]) -> int:
 # --8<-- [end:measure]
 
 
-def machine_metadata(note: str) -> dict[str, object]:
+def machine_metadata(note: str, warmup: int = 1) -> dict[str, object]:
     """Where and how the sweep ran: CPU, threads, versions, and a free-text note."""
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError):
@@ -238,7 +263,7 @@ def machine_metadata(note: str) -> dict[str, object]:
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%d"),
         "memory_method": MEMORY_METHOD,
-        "time_method": "median of wall-clock times (time.perf_counter), patterns timed round-robin after one warm-up call each",
+        "time_method": TIME_METHOD.format(warmup=warmup),
         "note": note,
     }
 
@@ -248,7 +273,8 @@ def run_sweep(
     frames: Sequence[int],
     config: SweepConfig = SweepConfig(),
     patterns: Sequence[str] | None = None,
-    repeats: int = 5,
+    repeats: int = DEFAULT_REPEATS,
+    warmup: int = 1,
     measure_memory: bool = True,
     note: str = "",
     seed: int = 0,
@@ -260,8 +286,9 @@ def run_sweep(
             tile's frame sizes.
         config: fixed patch grid, width and pattern sizes.
         patterns: names from :data:`PATTERNS`; all of them by default.
-        repeats: timed calls per point (the median is reported).
-        measure_memory: also run each point once under the profiler.
+        repeats: timed rounds per point (the median and quartiles are reported).
+        warmup: untimed rounds before them.
+        measure_memory: also run each point's forward call once under the profiler.
         note: free text stored in the metadata (e.g. "shared machine").
         seed: seed of the random q, k, v.
 
@@ -275,6 +302,8 @@ def run_sweep(
         raise ValueError(f"patterns has unknown names {unknown}; choose from {list(PATTERNS)}")
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"repeats must be a positive int, got {repeats!r}")
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        raise ValueError(f"warmup must be a non-negative int, got {warmup!r}")
     if not frames or any(isinstance(t, bool) or not isinstance(t, int) or t < 1 for t in frames):
         raise ValueError(f"frames must be a non-empty list of positive ints, got {frames!r}")
     dtype = {"float32": torch.float32, "float64": torch.float64}.get(config.dtype)
@@ -289,7 +318,7 @@ def run_sweep(
         shape = (1, config.heads, tokens, config.head_dim)  # (b, heads, L, e)
         q, k, v = (torch.randn(shape, generator=generator, dtype=dtype) for _ in range(3))
         calls = {name: PATTERNS[name][0](q, k, v, grid, config) for name in names}
-        times = interleaved_times(calls, repeats)
+        times = interleaved_times(calls, repeats, warmup)
         peaks = peak_memory_bytes_each(calls) if measure_memory else {}
         for name in names:
             pairs = PATTERNS[name][1](grid, config)
@@ -304,177 +333,12 @@ def run_sweep(
                 "peak_bytes": peaks.get(name),
             })
     config_dict = asdict(config)
-    metadata = machine_metadata(note)
+    metadata = machine_metadata(note, warmup)
     metadata["load_average_1_5_15_min"] = {"start": list(load_before), "end": list(os.getloadavg())}
     return {
         "metadata": metadata,
-        "config": {**config_dict, "frames": list(frames), "repeats": repeats, "batch": 1},
+        "config": {**config_dict, "frames": list(frames), "repeats": repeats, "warmup": warmup, "batch": 1},
         "patterns": names,
         "rows": rows,
     }
 # --8<-- [end:sweep]
-
-
-# --8<-- [start:read]
-@functools.lru_cache(maxsize=8)
-def _load(path: str) -> dict:
-    return json.loads(Path(path).read_text())
-
-
-def load_results(path: str | Path | None = None) -> dict:
-    """The sweep results written by ``benchmarks/video_attention.py``.
-
-    Args:
-        path: a results file; defaults to ``benchmarks/results/video_attention.json``.
-
-    Returns:
-        The parsed results (see :func:`run_sweep`).
-    """
-    path = Path(path) if path is not None else RESULTS_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"no results at {path}; run `python -m benchmarks.video_attention` first")
-    return _load(str(path.resolve()))
-
-
-def result_row(results: Mapping, pattern: str, frames: int | None = None) -> Mapping:
-    """The row of ``pattern`` at ``frames`` frames (the largest frame count if ``None``)."""
-    rows = [row for row in results["rows"] if row["pattern"] == pattern]
-    if not rows:
-        raise ValueError(f"pattern {pattern!r} is not in the results; have {sorted({r['pattern'] for r in results['rows']})}")
-    if frames is None:
-        frames = max(row["frames"] for row in rows)
-    for row in rows:
-        if row["frames"] == frames:
-            return row
-    raise ValueError(f"frames={frames} was not measured for {pattern!r}; have {sorted(r['frames'] for r in rows)}")
-
-
-def ratio(results: Mapping, pattern: str, metric: str, baseline: str = "full", frames: int | None = None) -> float:
-    """``metric`` of ``pattern`` divided by that of ``baseline`` at the same frame count.
-
-    Args:
-        results: from :func:`load_results` or :func:`run_sweep`.
-        pattern: a measured pattern name.
-        metric: "time_s", "peak_bytes", "flops" or "pairs".
-        baseline: the pattern to divide by.
-        frames: the frame count; the largest measured for ``pattern`` if ``None``.
-
-    Returns:
-        The ratio (below 1 means cheaper than the baseline).
-    """
-    if metric not in ("time_s", "peak_bytes", "flops", "pairs"):
-        raise ValueError(f"metric must be one of time_s, peak_bytes, flops, pairs; got {metric!r}")
-    row = result_row(results, pattern, frames)
-    base = result_row(results, baseline, row["frames"])
-    if row[metric] is None or not base[metric]:
-        raise ValueError(f"metric {metric!r} was not measured for {pattern!r} or {baseline!r}")
-    return row[metric] / base[metric]
-
-
-def measured_ratio(
-    pattern: str, metric: str, baseline: str = "full", frames: int | None = None, path: str | Path | None = None
-) -> float:
-    """:func:`ratio` read from the committed results file (for ``{{ }}`` in pages)."""
-    return ratio(load_results(path), pattern, metric, baseline, frames)
-
-
-def achieved_gflops(results: Mapping, pattern: str, frames: int | None = None) -> float:
-    """Useful FLOPs (attended pairs only) per second of ``pattern``, in GFLOP/s."""
-    row = result_row(results, pattern, frames)
-    return row["flops"] / row["time_s"] / 1e9
-
-
-def largest_size(path: str | Path | None = None) -> tuple[int, int]:
-    """(frames, tokens) of the largest point of the committed sweep."""
-    row = max(load_results(path)["rows"], key=lambda r: r["tokens"])
-    return row["frames"], row["tokens"]
-
-
-def measured(
-    pattern: str,
-    metric: str,
-    baseline: str = "full",
-    digits: int = 2,
-    invert: bool = False,
-    path: str | Path | None = None,
-) -> str:
-    """A ratio from the committed results, formatted to ``digits`` significant digits, for page prose.
-
-    Args:
-        pattern: the measured pattern.
-        metric: "time_s", "peak_bytes", "flops" or "pairs".
-        baseline: the pattern divided by.
-        digits: significant digits.
-        invert: return baseline / pattern instead ("N× faster").
-        path: results file; the committed one by default.
-
-    Returns:
-        The ratio at the largest frame count, e.g. "0.057".
-    """
-    value = measured_ratio(pattern, metric, baseline, path=path)
-    return f"{(1 / value if invert else value):.{digits}g}"
-
-
-def config_value(name: str, path: str | Path | None = None) -> str:
-    """A size from the committed sweep's configuration, as text: (4, 8, 8) -> "4×8×8"."""
-    config = load_results(path)["config"]
-    if name not in config:
-        raise ValueError(f"name {name!r} is not a configuration entry; have {sorted(config)}")
-    value = config[name]
-    return "×".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-
-
-def pattern_labels(results: Mapping, templates: Mapping[str, str]) -> dict[str, str]:
-    """Fill ``{window}``, ``{tile}``, ``{tile_window}``, ``{token_window}``, ``{chunk_size}`` in row labels.
-
-    Args:
-        results: from :func:`load_results` or :func:`run_sweep`.
-        templates: pattern name -> label text with fields from the sweep's configuration.
-
-    Returns:
-        pattern name -> label, sizes written as "4×8×8".
-    """
-    sizes = {
-        key: "×".join(str(v) for v in value) if isinstance(value, (list, tuple)) else str(value)
-        for key, value in results["config"].items()
-    }
-    return {pattern: template.format(**sizes) for pattern, template in templates.items()}
-
-
-def results_table(
-    results: Mapping,
-    labels: Mapping[str, str],
-    headers: Sequence[str],
-    baseline: str = "full",
-    frames: int | None = None,
-    digits: int = 3,
-) -> str:
-    """A Markdown table: per pattern, FLOPs, time and peak memory relative to ``baseline``.
-
-    Args:
-        results: from :func:`load_results` or :func:`run_sweep`.
-        labels: pattern name -> text of its row, in the order the rows are wanted.
-        headers: five column titles: pattern, FLOPs ratio, time ratio, memory
-            ratio, achieved GFLOP/s (useful FLOPs per second).
-        baseline: the pattern the ratios divide by.
-        frames: the frame count (the largest measured if ``None``).
-        digits: significant digits of the ratios.
-
-    Returns:
-        The table as Markdown text.
-    """
-    if len(headers) != 5:
-        raise ValueError(f"headers must have 5 titles, got {len(headers)}")
-    lines = ["| " + " | ".join(headers) + " |", "|---|" + "---:|" * 4]
-    for pattern, label in labels.items():
-        row = result_row(results, pattern, frames)
-        flops = ratio(results, pattern, "flops", baseline, row["frames"])
-        seconds = ratio(results, pattern, "time_s", baseline, row["frames"])
-        memory = (
-            f"{ratio(results, pattern, 'peak_bytes', baseline, row['frames']):.{digits}g}"
-            if row["peak_bytes"] is not None else "–"
-        )
-        gflops = achieved_gflops(results, pattern, row["frames"])
-        lines.append(f"| {label} | {flops:.{digits}g} | {seconds:.{digits}g} | {memory} | {gflops:.3g} |")
-    return "\n".join(lines)
-# --8<-- [end:read]

@@ -2,8 +2,8 @@
 
 Numbers stated in the prose (token counts, FLOPs, ratios) come from the ``examples``
 package or a results file, so they cannot drift from the code. The expression is
-Python; every module under ``examples`` is importable by its full dotted name, and
-``site_checks`` is the test suite's collector of page code blocks (for counts).
+Python; every module under ``examples`` and ``benchmarks`` is importable by its full
+dotted name, and ``site_checks`` is the test suite's collector of page code blocks (for counts).
 Fenced code blocks are left alone. An expression that fails aborts the build.
 """
 
@@ -31,6 +31,13 @@ class ExamplesNamespace(dict):
             for module in pkgutil.walk_packages(examples.__path__, "examples."):
                 importlib.import_module(module.name)
             return examples
+        if key == "benchmarks":  # readers of the committed benchmark results, e.g. benchmarks.video_results
+            if str(ROOT) not in sys.path:
+                sys.path.insert(0, str(ROOT))
+            package = importlib.import_module("benchmarks")
+            for module in pkgutil.iter_modules(package.__path__, "benchmarks."):
+                importlib.import_module(module.name)
+            return package
         if key == "site_checks":  # the docs-block collector of the test suite, for counts on the home page
             if str(ROOT) not in sys.path:
                 sys.path.insert(0, str(ROOT))

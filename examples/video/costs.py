@@ -1,8 +1,9 @@
 """Token counts of video clips and the cost of attending over them (R2-2).
 
-FLOPs count a multiply-add as 2 and cover the two attention matmuls only
-(scores q kᵀ and the weighted sum of values), not the q/k/v/output projections:
-for P attended (query, key) pairs and width D, that is 2·P·D + 2·P·D = 4·P·D.
+FLOPs count a multiply-add as 2. The attention *core* is the two attention matmuls
+(scores q kᵀ and the weighted sum of values): for P attended (query, key) pairs and
+width D, 2·P·D + 2·P·D = 4·P·D. :func:`layer_flops` adds the rest of a transformer
+layer (q/k/v/output projections and the MLP), which grows with L·D² instead of L²·D.
 """
 
 from __future__ import annotations
@@ -121,6 +122,54 @@ def score_matrix_bytes(tokens: int, heads: int, bytes_per_element: int = 2) -> i
         check_positive_int(value, name)
     return heads * tokens * tokens * bytes_per_element
 # --8<-- [end:full_cost]
+
+
+# --8<-- [start:layer_cost]
+def layer_flops(tokens: int, width: int, mlp_ratio: int = 4) -> dict[str, int]:
+    """Forward FLOPs of one transformer layer over ``tokens`` tokens, by part.
+
+    Args:
+        tokens: L.
+        width: D = heads · head_dim.
+        mlp_ratio: hidden width of the MLP over D (4 in ViT, DiT and HunyuanVideo).
+
+    Returns:
+        ``{"attention": 4·L²·D, "projections": 8·L·D², "mlp": 4·mlp_ratio·L·D²}``:
+        the attention core, the q/k/v and output projections (four D×D matmuls)
+        and the two MLP matmuls. Norms, softmax and activations are left out.
+    """
+    check_positive_int(tokens, "tokens")
+    check_positive_int(width, "width")
+    check_positive_int(mlp_ratio, "mlp_ratio")
+    return {
+        "attention": full_attention_flops(tokens, width),
+        "projections": 4 * 2 * tokens * width * width,
+        "mlp": 2 * 2 * tokens * width * (mlp_ratio * width),
+    }
+
+
+def attention_share(tokens: int, width: int, mlp_ratio: int = 4) -> float:
+    """Fraction of a layer's FLOPs spent in the attention core: L / (L + (2 + mlp_ratio)·D)."""
+    parts = layer_flops(tokens, width, mlp_ratio)
+    return parts["attention"] / sum(parts.values())
+
+
+def attention_crossover_tokens(width: int, mlp_ratio: int = 4) -> int:
+    """Token count at which the attention core costs as much as projections and MLP together.
+
+    4·L²·D = (8 + 4·mlp_ratio)·L·D², so L = (2 + mlp_ratio)·D: 6·D for the usual MLP.
+
+    Args:
+        width: D.
+        mlp_ratio: hidden width of the MLP over D.
+
+    Returns:
+        L at the crossover; below it the linear layers dominate, above it attention does.
+    """
+    check_positive_int(width, "width")
+    check_positive_int(mlp_ratio, "mlp_ratio")
+    return (2 + mlp_ratio) * width
+# --8<-- [end:layer_cost]
 
 
 # --8<-- [start:pattern_pairs]

@@ -13,6 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--frames", "4", "--height", "8", "--width", "8", "--heads", "1", "--head-dim", "8", "--repeats", "1"]
 
 
+def test_quick_sweep_is_small(tmp_path):
+    out = tmp_path / "quick.json"
+    results = video_attention.main(["--quick", "--no-plots", "--no-memory", "--out", str(out)])
+    config = results["config"]
+    assert config["frames"] == list(video_attention.QUICK_FRAMES)
+    assert (config["height"], config["width"]) == (video_attention.QUICK_PATCHES,) * 2
+    assert config["repeats"] == video_attention.QUICK_REPEATS
+    assert all(len(row["times_s"]) == video_attention.QUICK_REPEATS for row in results["rows"])
+
+
 def test_tiny_sweep_writes_results_and_plots(tmp_path):
     out, plots = tmp_path / "results.json", tmp_path / "plots"
     results = video_attention.main([*TINY, "--out", str(out), "--plots-dir", str(plots), "--note", "tiny"])

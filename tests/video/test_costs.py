@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import pytest
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from examples.video.costs import (
+    attention_crossover_tokens,
     attention_flops,
+    attention_share,
     divided_pairs,
     format_bytes,
     full_attention_flops,
     latent_video_tokens,
+    layer_flops,
     score_matrix_bytes,
     sliding_window_pairs,
     spatial_pairs,
@@ -29,6 +33,7 @@ from examples.video.masks import (
     tile_mask,
     window_mask,
 )
+from examples.attention.scaled_dot_product import scaled_dot_product_attention
 from tests.video.strategies import grid_window_shift
 
 
@@ -92,3 +97,54 @@ def test_bad_types_raise_type_error():
         video_tokens(8, 224.0, 224, 16)
     with pytest.raises(TypeError, match="keep"):
         tile_pairs((1, 1, 1), torch.ones(2, 2))
+
+
+def counted_flops(fn) -> int:
+    with FlopCounterMode(display=False) as counter:
+        fn()
+    return counter.get_total_flops()
+
+
+@pytest.mark.parametrize(("tokens", "width", "heads"), [(10, 16, 2), (37, 24, 4), (64, 8, 1)])
+def test_layer_flops_against_pytorchs_flop_counter(tokens, width, heads):
+    """Projections and MLP from a PyTorch encoder layer, the attention core from the explicit attention."""
+    layer = torch.nn.TransformerEncoderLayer(width, heads, dim_feedforward=4 * width, dropout=0.0, batch_first=True)
+    x = torch.randn(1, tokens, width)
+    parts = layer_flops(tokens, width)
+    # FlopCounterMode counts the layer's linear maps (addmm) but not the fused CPU attention kernel
+    assert counted_flops(lambda: layer(x)) == parts["projections"] + parts["mlp"]
+    q = torch.randn(1, heads, tokens, width // heads)
+    assert counted_flops(lambda: scaled_dot_product_attention(q, q, q)) == parts["attention"]
+
+
+def test_layer_flops_worked_examples():
+    assert layer_flops(1, 1) == {"attention": 4, "projections": 8, "mlp": 16}
+    assert layer_flops(100, 10, mlp_ratio=2)["mlp"] == 8 * 100 * 10 * 10
+    assert attention_crossover_tokens(768) == 6 * 768 == 4_608
+    assert attention_crossover_tokens(3072) == 18_432  # HunyuanVideo's width
+    assert attention_crossover_tokens(10, mlp_ratio=2) == 40
+    assert attention_share(4_608, 768) == 0.5  # at the crossover, half
+    assert attention_share(115_200, 3072) == pytest.approx(115_200 / (115_200 + 18_432))
+
+
+@given(tokens=st.integers(1, 10**6), width=st.integers(1, 10**4), mlp_ratio=st.integers(1, 8))
+def test_crossover_splits_the_layer_in_half(tokens, width, mlp_ratio):
+    crossover = attention_crossover_tokens(width, mlp_ratio)
+    parts = layer_flops(crossover, width, mlp_ratio)
+    assert parts["attention"] == parts["projections"] + parts["mlp"]
+    share = attention_share(tokens, width, mlp_ratio)
+    assert (share > 0.5) == (tokens > crossover) and (share < 0.5) == (tokens < crossover)
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda: layer_flops(0, 8), ValueError),
+        (lambda: layer_flops(8, 8, mlp_ratio=0), ValueError),
+        (lambda: attention_crossover_tokens(-1), ValueError),
+        (lambda: attention_share(8, 2.5), (TypeError, ValueError)),
+    ],
+)
+def test_layer_cost_bad_input(call, error):
+    with pytest.raises(error):
+        call()
