@@ -1,10 +1,13 @@
 """MkDocs hook: every question page can be downloaded as a Jupyter notebook generated from the page itself.
 
-A question page (``round-<n>/<page>.md`` under the docs directory, so an edition built from ``docs/zh/`` gets
-notebooks in its own language) becomes ``<page>.ipynb`` next to its ``index.html``:
+A question page (``round-<n>/<page>.md`` under the docs directory, so the pages of an edition under ``docs/zh/``
+give notebooks in their own language) becomes ``<page>.ipynb`` next to its ``index.html``:
 
-- a first Markdown cell says what to ``pip install`` to run it outside the repository (never executed);
-- a code cell seeds ``random`` (and ``torch`` when the page uses it) as the page tests do before each block;
+- a first Markdown cell says what to ``pip install`` to run it outside the repository (never executed), in the
+  page's language (``WORDING``, by ``theme.language`` or the page's ``zh/`` folder; ``extra.page_notebook`` in
+  mkdocs.yml overrides it, as it does the link's label);
+- a code cell sets the conditions the page's tests run its blocks in (tests/docs/test_pages.py): postponed
+  annotations, and ``random`` (and ``torch`` when the page uses it) seeded with 0;
 - the page's headings and prose become Markdown cells: admonitions and tabs become a bold title over their
   dedented body, snippet includes are expanded, pytest-codeblocks markers and comments are dropped, links
   point to the site (images of the docs directory travel inside the cell as attachments, so they show offline),
@@ -60,24 +63,47 @@ PIP_NAMES = {"PIL": "pillow", "sklearn": "scikit-learn", "yaml": "pyyaml"}  # im
 SERVING = "INTERVIEW_SITE_SERVING"  # set by hooks/notebook_cache.py
 CACHE = ROOT / ".cache" / "page-notebooks"
 
-DEFAULT_WORDING = {
-    "download": "Download as notebook",
-    "setup": (
-        "**{title}** as a notebook: the page's headings, prose and tested code blocks, in page order "
-        "([read it online]({url})).\n\n"
-        "To run it outside the repository, install what its code imports first:\n\n"
-        "```bash\npip install {packages}\n```\n\n"
-        "The first package is this site's repository ({repo}): its `examples` package, with {dependencies}. "
-        "In a clone of the repository, `pip install -e .` does the same."
-    ),
+# The link's label and the setup cell's text, by language (``theme.language``, or a page under ``<language>/``).
+WORDING = {
+    "en": {
+        "download": "Download as notebook",
+        "and": " and ",
+        "setup": (
+            "**{title}** as a notebook: the page's headings, prose and tested code blocks, in page order "
+            "([read it online]({url})).\n\n"
+            "To run it outside the repository, install what its code imports first:\n\n"
+            "```bash\npip install {packages}\n```\n\n"
+            "The first package is this site's repository ({repo}): its `examples` package, with {dependencies}. "
+            "In a clone of the repository, `pip install -e .` does the same."
+        ),
+    },
+    "zh": {
+        "download": "下载为 Notebook",
+        "and": " 和 ",
+        "setup": (
+            "**{title}** 的 Notebook 版本：本页的标题、正文和经过测试的代码块，顺序与页面相同"
+            "（[在线阅读]({url})）。\n\n"
+            "在本仓库之外运行前，先安装代码用到的包：\n\n"
+            "```bash\npip install {packages}\n```\n\n"
+            "第一个包是本站的仓库（{repo}）：其中的 `examples` 包，以及 {dependencies}。"
+            "在仓库的克隆里运行 `pip install -e .` 效果相同。"
+        ),
+    },
 }
+DEFAULT_WORDING = WORDING["en"]
 
 Resolver = Callable[[str], str | None]  # a docs-relative path -> its URL relative to the site root, if known
 
 
-def wording(config) -> dict[str, str]:
-    """The link label and the setup cell's text: ``extra.page_notebook`` in mkdocs.yml over the defaults."""
-    return {**DEFAULT_WORDING, **(config.extra.get("page_notebook") or {})}
+def page_language(src_uri: str, config) -> str:
+    """The page's language: the first folder of its path when it names one (``zh/...``), else the theme's."""
+    first = src_uri.split("/", 1)[0]
+    return first if first in WORDING and "/" in src_uri else (config.theme.get("language") or "en")
+
+
+def wording(config, language: str = "en") -> dict[str, str]:
+    """The link label and the setup cell's text: ``extra.page_notebook`` in mkdocs.yml over the language's."""
+    return {**DEFAULT_WORDING, **WORDING.get(language, {}), **(config.extra.get("page_notebook") or {})}
 
 
 def is_question_page(src_uri: str) -> bool:
@@ -221,7 +247,7 @@ def setup_cell(title: str, url: str, imported: set[str], repo_url: str, words: d
     extra = sorted(PIP_NAMES.get(name, name) for name in imported - {"examples", *dependencies})
     packages = " ".join([f"git+{repo_url.rstrip('/')}", *extra])
     text = words["setup"].format(
-        title=title, url=url, packages=packages, repo=repo_url, dependencies=" and ".join(dependencies)
+        title=title, url=url, packages=packages, repo=repo_url, dependencies=words["and"].join(dependencies)
     )
     return nbformat.v4.new_markdown_cell(text)
 
@@ -350,9 +376,9 @@ def notebook_json(markdown: str, page, config, files) -> str:
     settings = {
         "site_url": config.site_url or "",
         "repo_url": config.repo_url or "",
-        "words": wording(config),
+        "words": wording(config, page_language(page.file.src_uri, config)),
         "docs_dir": config.docs_dir,
-        "language": config.theme.get("language") or "en",
+        "language": page_language(page.file.src_uri, config),
     }
     serving = os.environ.get(SERVING) == "1"
     cached = CACHE / f"{cache_key(markdown, page.file.src_uri, settings)}.ipynb" if serving else None
@@ -401,7 +427,8 @@ def on_page_markdown(markdown, page, config, files):  # noqa: D103 - MkDocs even
 
 def on_page_content(html, page, config, files):  # noqa: D103 - MkDocs event
     if page.file.src_uri in _notebooks:
-        return add_link(html, download_link(notebook_name(page.file.src_uri), wording(config)["download"]))
+        words = wording(config, page_language(page.file.src_uri, config))
+        return add_link(html, download_link(notebook_name(page.file.src_uri), words["download"]))
     return html
 
 

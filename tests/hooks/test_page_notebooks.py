@@ -142,9 +142,25 @@ def test_setup_text_follows_the_edition(hook, docs) -> None:
     setup = build(hook, docs, setup="在仓库外运行：`pip install {packages}`").cells[0]
     assert setup.source == f"在仓库外运行：`pip install git+{REPO}`"
 
-    config = SimpleNamespace(extra={"page_notebook": {"download": "下载 notebook"}})
-    assert hook.wording(config)["download"] == "下载 notebook"
+    config = SimpleNamespace(extra={"page_notebook": {"download": "Get the notebook"}}, theme={"language": "en"})
+    assert hook.wording(config)["download"] == "Get the notebook"
     assert hook.wording(config)["setup"] == hook.DEFAULT_WORDING["setup"]
+
+
+@pytest.mark.parametrize(
+    ("src", "theme", "language"),
+    [("round-1/q.md", "en", "en"), ("zh/round-1/q.md", "en", "zh"), ("round-1/q.md", "zh", "zh"),
+     ("zh.md", "en", "en")],
+)
+def test_a_chinese_page_gets_chinese_wording(hook, src, theme, language) -> None:
+    config = SimpleNamespace(extra={}, theme={"language": theme})
+    assert hook.page_language(src, config) == language
+    assert hook.wording(config, language) == hook.WORDING[language]
+
+
+def test_chinese_setup_cell(hook, docs) -> None:
+    setup = build(hook, docs, **hook.WORDING["zh"]).cells[0].source
+    assert setup.startswith("**Q1 · A question** 的 Notebook 版本") and "torch 和 einops" in setup
 
 
 def test_admonitions_keep_one_line_per_line(hook) -> None:
