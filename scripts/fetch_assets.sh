@@ -46,7 +46,7 @@ if fetch iframe-worker "$IFRAME_WORKER_VERSION"; then
 fi
 
 if fetch pyodide "$PYODIDE_VERSION"; then
-  for file in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json package.json; do
+  for file in pyodide.mjs pyodide.asm.mjs pyodide.asm.wasm python_stdlib.zip pyodide-lock.json; do
     cp "$work/package/$file" "$dest/"
   done
   done_with pyodide "$PYODIDE_VERSION"
