@@ -158,6 +158,12 @@ def round_to_spread(value: float, low: float, high: float, digits: int = 3) -> s
     return f"{rounded:.{decimals}f}" if decimals > 0 else f"{rounded:.0f}"
 
 
+def exact_text(value: float, digits: int = 2) -> str:
+    """An exact ratio to ``digits`` significant digits, without an exponent: 0.0417 -> "0.042", 262.4 -> "262"."""
+    text = f"{value:.{digits}g}"
+    return f"{value:.0f}" if "e+" in text else text
+
+
 def format_quartiles(low: float, median: float, high: float, template: str = "{median} ({low}–{high})") -> str:
     """Median and quartiles, each rounded to the spread (:func:`round_to_spread`), filled into ``template``."""
     if low == high:  # no spread: an exact ratio, or a single round
@@ -202,7 +208,7 @@ def measured(
     """
     low, median, high = ratio_quartiles(load_results(path), pattern, metric, baseline)
     if metric != "time_s":
-        return f"{median:.{digits}g}"
+        return exact_text(median, digits)
     return format_quartiles(low, median, high, template) if spread else round_to_spread(median, low, high)
 
 
@@ -289,12 +295,12 @@ def results_table(
     lines = ["| " + " | ".join(headers) + " |", "|---|" + "---:|" * 4]
     for pattern, label in labels.items():
         row = result_row(results, pattern, frames)
-        flops = ratio(results, pattern, "flops", baseline, row["frames"])
+        flops = exact_text(ratio(results, pattern, "flops", baseline, row["frames"]), digits)
         seconds = format_quartiles(*ratio_quartiles(results, pattern, "time_s", baseline, row["frames"]), template)
         memory = (
-            f"{ratio(results, pattern, 'peak_bytes', baseline, row['frames']):.{digits}g}"
+            exact_text(ratio(results, pattern, "peak_bytes", baseline, row["frames"]), digits)
             if row["peak_bytes"] is not None else "–"
         )
         low, gflops, high = gflops_quartiles(results, pattern, row["frames"])
-        lines.append(f"| {label} | {flops:.{digits}g} | {seconds} | {memory} | {round_to_spread(gflops, low, high)} |")
+        lines.append(f"| {label} | {flops} | {seconds} | {memory} | {round_to_spread(gflops, low, high)} |")
     return "\n".join(lines)

@@ -23,13 +23,21 @@
 # memory grows. The committed, larger sweep behind the page's figures is `python -m benchmarks.video_attention`.
 
 # %%
+import sys
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import torch
 import torch.nn.functional as F
 from IPython.display import Markdown, display
 
-from examples.attention import video_masks, video_sparse
-from examples.attention.video_benchmark import SweepConfig, pattern_labels, ratio, result_row, results_table, run_sweep
+# The harness lives in benchmarks/ at the repository root (examples/ is installed, benchmarks/ is not).
+ROOT = next(path for path in [Path.cwd(), *Path.cwd().parents] if (path / "benchmarks" / "video_harness.py").is_file())
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.video_harness import SweepConfig, run_sweep
+from benchmarks.video_results import pattern_labels, ratio, result_row, results_table
+from examples.video import masks, sparse
 
 FRAMES = [4, 8, 16]
 CONFIG = SweepConfig(
@@ -48,11 +56,12 @@ LABELS = {
     "tile_sparse": "tile-sparse, {tile_window} tiles of {tile}",
     "sliding_gather": "token window {token_window}, gathered",
     "sliding_dense_mask": "token window {token_window}, dense mask",
+    "temporal_copies": "temporal, layout copies only",
 }
-HEADERS = ["pattern", "useful FLOPs ÷ full", "time ÷ full", "peak memory ÷ full", "useful GFLOP/s"]
+HEADERS = ["pattern", "useful FLOPs ÷ full", "time ÷ full, median (quartiles)", "forward peak memory ÷ full", "useful GFLOP/s"]
 X_LABEL = "tokens (frames × 8 × 8 patches)"
 TIME_LABEL = "median time per call (s)"
-MEMORY_LABEL = "peak bytes allocated per call"
+MEMORY_LABEL = "peak bytes allocated per forward call"
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
 torch.manual_seed(0)
 torch.set_num_threads(1)  # one thread: steadier timings when the build machine is busy
@@ -65,23 +74,23 @@ torch.set_num_threads(1)  # one thread: steadier timings when the build machine 
 # %%
 grid = (8, CONFIG.height, CONFIG.width)
 q, k, v = (torch.randn(1, 2, 512, 16, dtype=torch.float64) for _ in range(3))
-keep = video_masks.sliding_tile_keep(grid, CONFIG.tile, CONFIG.tile_window)
+keep = masks.sliding_tile_keep(grid, CONFIG.tile, CONFIG.tile_window)
 shift = tuple(w // 2 for w in CONFIG.window)
 checks = {
-    "spatial": (video_sparse.spatial_attention(q, k, v, grid), video_masks.spatial_mask(grid)),
-    "temporal": (video_sparse.temporal_attention(q, k, v, grid), video_masks.temporal_mask(grid)),
-    "window": (video_sparse.window_attention(q, k, v, grid, CONFIG.window), video_masks.window_mask(grid, CONFIG.window)),
+    "spatial": (sparse.spatial_attention(q, k, v, grid), masks.spatial_mask(grid)),
+    "temporal": (sparse.temporal_attention(q, k, v, grid), masks.temporal_mask(grid)),
+    "window": (sparse.window_attention(q, k, v, grid, CONFIG.window), masks.window_mask(grid, CONFIG.window)),
     "shifted_window": (
-        video_sparse.window_attention(q, k, v, grid, CONFIG.window, shift),
-        video_masks.window_mask(grid, CONFIG.window, shift),
+        sparse.window_attention(q, k, v, grid, CONFIG.window, shift),
+        masks.window_mask(grid, CONFIG.window, shift),
     ),
     "tile_sparse": (
-        video_sparse.tile_sparse_attention(q, k, v, grid, CONFIG.tile, keep),
-        video_masks.tile_mask(grid, CONFIG.tile, keep),
+        sparse.tile_sparse_attention(q, k, v, grid, CONFIG.tile, keep),
+        masks.tile_mask(grid, CONFIG.tile, keep),
     ),
     "sliding_gather": (
-        video_sparse.sliding_window_attention(q, k, v, grid, CONFIG.token_window),
-        video_masks.sliding_window_mask(grid, CONFIG.token_window),
+        sparse.sliding_window_attention(q, k, v, grid, CONFIG.token_window),
+        masks.sliding_window_mask(grid, CONFIG.token_window),
     ),
 }
 for name, (fast, mask) in checks.items():
@@ -90,11 +99,12 @@ for name, (fast, mask) in checks.items():
 
 # %% [markdown]
 # ## 2. The sweep
-# Frames {4, 8, 16} at 8×8 patches per frame, 2 heads of 32 channels. Each time is the median of 3 calls, and the
-# patterns are timed round-robin.
+# Frames {4, 8, 16} at 8×8 patches per frame, 2 heads of 32 channels. Each round calls every pattern once, one
+# after the other; a time ratio is taken within each round and the table shows the median over 5 rounds with its
+# quartiles. Memory is the peak of one forward call.
 
 # %%
-results = run_sweep(FRAMES, CONFIG, repeats=3, note="notebook, built with the site")
+results = run_sweep(FRAMES, CONFIG, repeats=5, note="notebook, built with the site")
 labels = pattern_labels(results, LABELS)
 display(Markdown(results_table(results, labels, HEADERS)))
 
@@ -103,12 +113,12 @@ display(Markdown(results_table(results, labels, HEADERS)))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True)
-colors = [*plt.get_cmap("tab10").colors, "black"]  # 11 patterns, 11 colours
+colors = [*plt.get_cmap("tab10").colors, "black", "grey"]  # 12 patterns, 12 colours
 for ax, metric, y_label in zip(axes, ("time_s", "peak_bytes"), (TIME_LABEL, MEMORY_LABEL)):
     for index, pattern in enumerate(results["patterns"]):
         rows = [r for r in results["rows"] if r["pattern"] == pattern]
         ax.plot(
-            [r["tokens"] for r in rows], [r[metric] for r in rows], marker="os^vD<>ph*X"[index], markersize=4,
+            [r["tokens"] for r in rows], [r[metric] for r in rows], marker="os^vD<>ph*XP"[index], markersize=4,
             color=colors[index], linestyle="--" if pattern in DENSE else "-", label=labels[pattern],
         )
     ax.set_xscale("log", base=2)

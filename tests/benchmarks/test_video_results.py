@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from benchmarks.video_results import (
     achieved_gflops,
     config_value,
+    exact_text,
     format_quartiles,
     gflops_quartiles,
     largest_size,
@@ -84,6 +85,14 @@ def test_round_to_spread_never_moves_the_value_by_more_than_the_spread(value, be
     low, high = value * (1 - below), value * (1 + above)
     text = round_to_spread(value, low, high)
     assert abs(float(text) - value) <= max(high - low, value * 1e-2)
+
+
+def test_exact_text_has_no_exponent():
+    assert exact_text(0.0417) == "0.042"
+    assert exact_text(262.4) == "262"
+    assert exact_text(23.4) == "23"
+    assert exact_text(1.0) == "1"
+    assert exact_text(0.00012) == "0.00012"
 
 
 def test_format_quartiles():
@@ -168,3 +177,17 @@ def test_pages_read_the_results_through_the_computed_values_hook():
     spec.loader.exec_module(hook)
     page = '{{ benchmarks.video_results.measured("spatial", "flops") }}\n'
     assert hook.render_values(page, "docs/x.md") == measured("spatial", "flops") + "\n"
+
+
+def test_the_committed_results_support_the_pages_wording():
+    """R2-2 states these directions in prose; a rerun that reverses one must fail here, not silently."""
+    results = load_results()
+    time = {pattern: ratio(results, pattern, "time_s") for pattern in results["patterns"]}
+    assert time["sliding_dense_mask"] >= 1  # "a dense mask saves nothing"
+    assert time["sliding_gather"] > 1  # "the gathered window still took more than full attention"
+    assert ratio(results, "tile_sparse", "time_s", baseline="sliding_gather") < 1  # "dense tiles are faster"
+    assert ratio(results, "shifted_window", "time_s", baseline="window") > 1  # "the roll and the mask cost"
+    assert ratio(results, "temporal_copies", "time_s", baseline="temporal") < 1  # "copies are part of the cost"
+    assert time["temporal"] > ratio(results, "temporal", "flops")  # "FLOPs saved are not time saved"
+    memory = {pattern: ratio(results, pattern, "peak_bytes") for pattern in ("full_explicit", "chunked")}
+    assert memory["full_explicit"] > 10 * memory["chunked"]  # "materialising the scores is the memory wall"
