@@ -42,6 +42,14 @@ def shapes(draw):
     return d_in, d_out, r, draw(st.integers(1, 4)), draw(st.booleans()), draw(st.booleans()), draw(st.floats(0.5, 64.0))
 
 
+def trained_layer_and_input(case: tuple) -> tuple[LoRALinear, torch.Tensor]:
+    """A LoRALinear with a random (trained-looking) adapter for a ``shapes()`` case, and an input (batch, in)."""
+    d_in, d_out, r, batch, bias, rslora, alpha = case
+    layer = LoRALinear(make_base(d_in, d_out, bias), r, alpha, rslora=rslora)
+    randomise_adapter(layer)
+    return layer, torch.randn(batch, d_in, dtype=DTYPE)
+
+
 @settings(max_examples=30)
 @given(shapes())
 def test_forward_matches_explicit_formula(case):
@@ -62,11 +70,8 @@ def test_forward_matches_explicit_formula(case):
 @settings(max_examples=30)
 @given(shapes())
 def test_merge_unmerge_round_trip(case):
-    d_in, d_out, r, batch, bias, rslora, alpha = case
-    layer = LoRALinear(make_base(d_in, d_out, bias), r, alpha, rslora=rslora)
-    randomise_adapter(layer)
+    layer, x = trained_layer_and_input(case)
     w0 = layer.base.weight.detach().clone()
-    x = torch.randn(batch, d_in, dtype=DTYPE)
     before = layer(x)
     layer.merge()
     assert layer.merged
@@ -302,10 +307,8 @@ def test_base_must_be_linear(base, error):
 @settings(max_examples=20)
 @given(shapes())
 def test_weight_property_is_the_effective_weight(case):
-    d_in, d_out, r, batch, bias, rslora, alpha = case
-    layer = LoRALinear(make_base(d_in, d_out, bias), r, alpha, rslora=rslora)
-    randomise_adapter(layer)
-    x = torch.randn(batch, d_in, dtype=DTYPE)
+    layer, x = trained_layer_and_input(case)
+    d_in, d_out = case[:2]
     want = layer.base.weight + layer.delta_weight()
     torch.testing.assert_close(layer.weight, want)
     torch.testing.assert_close(torch.nn.functional.linear(x, layer.weight, layer.bias), layer(x))
