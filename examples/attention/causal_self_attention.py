@@ -57,6 +57,9 @@ class CausalSelfAttention(nn.Module):
         Returns:
             (B, T, E).
         """
+        embed_dim = self.qkv_proj.in_features
+        if not isinstance(x, Tensor) or x.dim() != 3 or x.shape[-1] != embed_dim:
+            raise ValueError(f"x must be a (batch, tokens, {embed_dim}) tensor, got {getattr(x, 'shape', type(x).__name__)}")
         start = 0 if cache is None else len(cache)
         q_dim, kv_dim = self.num_heads * self.head_dim, self.num_kv_heads * self.head_dim
         q, k, v = split_qkv(self.qkv_proj(x), q_dim, kv_dim)  # (B, T, H·D), (B, T, G·D), (B, T, G·D)

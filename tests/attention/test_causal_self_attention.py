@@ -65,3 +65,7 @@ def test_bad_construction_and_prompt() -> None:
         prefill_then_decode(CausalSelfAttention(8, 2, 2), torch.randn(1, 3, 8), 5)
     with pytest.raises(ValueError, match="prompt_len must be >= 1"):
         prefill_then_decode(CausalSelfAttention(8, 2, 2), torch.randn(1, 3, 8), 0)
+    with pytest.raises(ValueError, match="x must be a \\(batch, tokens, 8\\) tensor"):
+        CausalSelfAttention(8, 2, 2)(torch.randn(3, 8))
+    with pytest.raises(ValueError, match="k must have shape"):  # a cache built for another batch size
+        CausalSelfAttention(8, 2, 2)(torch.randn(1, 3, 8), KVCache(2, 2, 4, 4))
