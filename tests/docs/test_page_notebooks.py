@@ -137,6 +137,7 @@ def test_notebook_code_is_the_tested_code(page: Path) -> None:
     tested = [blocks.expand_snippets(block.code) for block in blocks.python_blocks(page)]
     assert "\n".join(cells).split() == "".join(tested).split(), f"{blocks.relative(page)}: notebook != tested blocks"
     assert notebook.cells[0].cell_type == "markdown" and "pip install" in notebook.cells[0].source
+    assert notebook.cells[2].source.startswith("# "), "the page (front matter dropped) starts with its title"
     markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
     assert "--8<--" not in markdown and "pytest-codeblocks" not in markdown and "{{" not in markdown
 
