@@ -49,11 +49,29 @@ def source(page: Path) -> str:
 
 
 @functools.cache
+def rendered(page: Path) -> str:
+    """The page's Markdown as the hook receives it in the build."""
+    return HOOK.render_page(page)
+
+
+@functools.cache
 def generate(page: Path):
     """The page's notebook, as the build generates it (links point to a placeholder site); do not modify it."""
     return HOOK.build_notebook(
-        HOOK.render_page(page), source(page), site_url="https://site.invalid/", repo_url="https://repo.invalid/x",
+        rendered(page), source(page), site_url="https://site.invalid/", repo_url="https://repo.invalid/x",
         words=HOOK.DEFAULT_WORDING, docs_dir=blocks.DOCS,
+    )
+
+
+def printed_by_block(cells: list, index: int, continued: set[int]) -> str:
+    """What cell ``index`` and the cells its block continues (``cont`` markers) printed: what the page checks."""
+    code = [i for i in range(index + 1) if cells[i].cell_type == "code"]
+    start = len(code) - 1
+    while start > 0 and cells[code[start]].metadata.get("page_line") in continued:
+        start -= 1
+    return "".join(
+        output.text for i in code[start:] for output in cells[i].outputs
+        if output.output_type == "stream" and output.name == "stdout"
     )
 
 
@@ -92,9 +110,10 @@ def execute(page: Path) -> str | None:
                             f"--- cell ---\n{cell.source}\n--- traceback ---\n{trace}"
                         )
             raise
+    continued = blocks.continuation_lines(rendered(page))
     for index, text in expected.items():
         cell = notebook.cells[index]
-        printed = "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
+        printed = printed_by_block(notebook.cells, index, continued)
         if cell.metadata.get("expected_output_ignore_whitespace"):
             printed, text = re.sub(r"\s+", "", printed), re.sub(r"\s+", "", text)
         if printed != text:
@@ -113,7 +132,7 @@ def executions(request):
     futures = {}
     for page in selected:
         try:
-            generate(page)
+            generate(page)  # here, not in the pool's threads
         except Exception as error:  # the page's own test reports it
             futures[page] = Future()
             futures[page].set_exception(error)
@@ -157,3 +176,15 @@ def test_every_question_page_links_its_notebook(built_site) -> None:
         assert sum(cell.cell_type == "code" for cell in notebook.cells) == 1 + len(
             blocks.python_fences(page.read_text(encoding="utf-8"), blocks.relative(page))
         ), f"{name}: one code cell per Python block of the page, after the seed cell"
+
+
+def test_checked_output_counts_what_the_blocks_continued_printed() -> None:
+    """A page checks what a block and the blocks it continues printed together; so does the notebook test."""
+    new = nbformat.v4
+    cells = [new.new_code_cell("a"), new.new_markdown_cell("m"), new.new_code_cell("b"), new.new_code_cell("c")]
+    for index, line in ((0, 1), (2, 5), (3, 9)):
+        cells[index].metadata["page_line"] = line
+        cells[index].outputs = [new.new_output("stream", name="stdout", text=f"{index}\n")]
+    assert printed_by_block(cells, 3, continued={9}) == "2\n3\n"
+    assert printed_by_block(cells, 3, continued={5, 9}) == "0\n2\n3\n"
+    assert printed_by_block(cells, 3, continued=set()) == "3\n"
