@@ -28,6 +28,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.video_harness import DEFAULT_REPEATS, SweepConfig, run_sweep  # noqa: E402
+from benchmarks.video_results import ratio_quartiles  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "video_attention.json"
@@ -61,14 +62,31 @@ LABELS = {
 }
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
 X_LABEL = "tokens (frames × 16 × 16 patches)"
-TIME_Y_LABEL = "median time per call (s), CPU"
+TIME_Y_LABEL = "time ÷ full attention, same round (median, band: quartiles)"
 MEMORY_Y_LABEL = "peak memory allocated by one forward call (bytes)"
-TIME_TITLE = "Attention time vs tokens"
+TIME_TITLE = "Attention time relative to full attention vs tokens (CPU)"
 MEMORY_TITLE = "Attention peak memory vs tokens"
 
 
+def series(results: dict, pattern: str, metric: str) -> tuple[list[int], list[float], list[float], list[float]]:
+    """Tokens, values and their quartile band for one line of a plot.
+
+    Times are divided by full attention's time in the same round (median and quartiles over the
+    rounds), so that load from other jobs cancels; memory is in bytes, one value per point.
+
+    Returns:
+        (tokens, values, low, high); empty lists if ``metric`` was not measured for ``pattern``.
+    """
+    rows = [r for r in results["rows"] if r["pattern"] == pattern and r[metric] is not None]
+    if metric != "time_s":
+        values = [r[metric] for r in rows]
+        return [r["tokens"] for r in rows], values, values, values
+    bands = [ratio_quartiles(results, pattern, "time_s", frames=r["frames"]) for r in rows]
+    return [r["tokens"] for r in rows], [b[1] for b in bands], [b[0] for b in bands], [b[2] for b in bands]
+
+
 def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[Path]:
-    """Draw time and memory against tokens (log-log), one line per pattern.
+    """Draw time (relative to full attention) and memory against tokens (log-log), one line per pattern.
 
     Args:
         results: output of ``run_sweep``.
@@ -94,18 +112,21 @@ def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[
         ax = fig.subplots()
         colors = [*matplotlib.colormaps["tab10"].colors, "black", "grey"]
         for index, pattern in enumerate(results["patterns"]):
-            rows = [r for r in results["rows"] if r["pattern"] == pattern and r[metric] is not None]
-            if not rows:
+            tokens, values, low, high = series(results, pattern, metric)
+            if not tokens:
                 continue
+            color = colors[index % len(colors)]
             ax.plot(
-                [r["tokens"] for r in rows],
-                [r[metric] for r in rows],
+                tokens,
+                values,
                 marker="os^vD<>ph*XP"[index % 12],
                 markersize=4,
-                color=colors[index % len(colors)],
+                color=color,
                 linestyle="--" if pattern in DENSE else "-",
                 label=labels.get(pattern, pattern),
             )
+            if low != high:
+                ax.fill_between(tokens, low, high, color=color, alpha=0.12, linewidth=0)
         tokens = sorted({r["tokens"] for r in results["rows"]})
         ax.set_xscale("log", base=2)
         ax.set_xticks(tokens, [f"{t:,}" for t in tokens])

@@ -47,3 +47,17 @@ def test_runs_as_a_script(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(out.read_text())["rows"][0]["peak_bytes"] is None
+
+
+def test_plotted_times_are_per_round_ratios_to_full_attention():
+    results = {
+        "patterns": ["full", "window"],
+        "rows": [
+            {"pattern": "full", "frames": 4, "tokens": 256, "time_s": 2.0, "times_s": [1.0, 2.0, 8.0], "peak_bytes": 10},
+            {"pattern": "window", "frames": 4, "tokens": 256, "time_s": 0.5, "times_s": [0.1, 0.5, 0.8], "peak_bytes": 4},
+        ],
+    }
+    assert video_attention.series(results, "full", "time_s") == ([256], [1.0], [1.0], [1.0])
+    tokens, values, low, high = video_attention.series(results, "window", "time_s")
+    assert tokens == [256] and values == [0.1] and low[0] <= values[0] <= high[0]  # ratios 0.1, 0.25, 0.1
+    assert video_attention.series(results, "window", "peak_bytes") == ([256], [4], [4], [4])
