@@ -1,19 +1,39 @@
-"""MkDocs hook: cache executed notebooks while serving, always execute them afresh otherwise.
+"""MkDocs hook: execute the notebooks side by side while the rest of the site builds; cache them while serving.
 
-``mkdocs serve`` rebuilds the whole site on every edit; re-running every notebook each
-time would make editing a page slow. While serving, mkdocs-jupyter's cache is turned on
-and keyed by the sources of the ``examples`` package (the notebook's own source is in
-mkdocs-jupyter's key already), so a change to the code still re-executes the notebooks.
-``mkdocs build`` (and therefore CI) never reads the cache.
+mkdocs-jupyter executes each notebook when MkDocs renders its page, one after another, each in a newly
+started kernel, while the build waits. This hook starts every notebook the plugin would execute as soon as the
+files are known (``on_nav``), all in one background thread (one asyncio loop, one kernel per notebook, at
+most :data:`WORKERS` at once), and moves the notebook pages to the end of the files' reading order so the
+Markdown pages are read and rendered meanwhile; the original order is put back before pages are written
+(``on_env``), so the built site is the same. When a notebook page is rendered, mkdocs-jupyter converts it as
+before, but its ``ExecutePreprocessor`` hands back the notebook executed in the background (same cells, checked)
+instead of starting a kernel. A notebook that failed in the background is executed again by the plugin itself,
+which stops the build with the usual error.
+
+Executed notebooks are cached only while serving (``mkdocs serve`` rebuilds the whole site on every edit): the
+plugin's cache is turned on and keyed by the sources of the ``examples`` package (the notebook's own source is
+in the plugin's key already), one folder per edition (config file), so a second edition does not evict the
+first one's entries. ``mkdocs build`` (and therefore CI) never reads the cache and executes every notebook.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import hashlib
 import os
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 SERVING = "INTERVIEW_SITE_SERVING"
+# Kernels running at once (each takes ~1.7 s of CPU to start, then a few hundred MB). All four of the site's
+# notebooks start together: the pages wait only for the last one, so a long notebook must not start late.
+WORKERS = int(os.environ.get("NOTEBOOK_WORKERS", max(4, os.cpu_count() or 1)))
+
+_executions: dict[str, Future] = {}  # notebook path -> Future of its executed NotebookNode
+_moved: list[str] = []  # src_uris of the documentation files, in MkDocs' order, when notebook pages were moved
 
 
 def on_startup(command, dirty):  # noqa: D103 - MkDocs event
@@ -38,5 +58,180 @@ def on_config(config):  # noqa: D103 - MkDocs event
     plugin.config["cache"] = serving
     if serving:
         root = Path(config.config_file_path).parent
-        plugin.config["cache_dir"] = str(root / ".cache" / "notebooks" / examples_digest(root))
+        edition = Path(config.config_file_path).stem  # mkdocs.yml -> "mkdocs"; an edition's own config elsewise
+        plugin.config["cache_dir"] = str(root / ".cache" / "notebooks" / f"{edition}-{examples_digest(root)}")
+    if hasattr(plugin, "should_include") and not getattr(plugin.should_include, "quick", False):
+        plugin.should_include = quick_should_include(plugin.should_include)
     return config
+
+
+def quick_should_include(should_include):
+    """``should_include`` that answers no at once for a Markdown file without a kernelspec.
+
+    mkdocs-jupyter parses every ``.md`` file with jupytext (several times per build) to find a kernelspec in its
+    front matter; a file whose text never mentions ``kernelspec`` cannot have one.
+    """
+
+    def quick(file) -> bool:
+        path = getattr(file, "abs_src_path", None)
+        if path and str(path).endswith(".md"):
+            with contextlib.suppress(OSError):
+                if not mentions_kernelspec(str(path), os.stat(path).st_mtime_ns):
+                    return False
+        return should_include(file)
+
+    quick.quick = True
+    return quick
+
+
+@functools.lru_cache(maxsize=1024)
+def mentions_kernelspec(path: str, mtime_ns: int) -> bool:
+    """Whether the file at ``path`` (as of ``mtime_ns``) has the word ``kernelspec``."""
+    return b"kernelspec" in Path(path).read_bytes()
+
+
+def notebooks_to_execute(plugin, files) -> list:
+    """The files mkdocs-jupyter will render by executing them (not served from its cache)."""
+    if not plugin.config.get("execute"):
+        return []
+    chosen = []
+    for file in files.documentation_pages():
+        if not plugin.should_include(file):
+            continue
+        path = Path(file.abs_src_path)
+        if any(path.match(pattern) for pattern in plugin.config.get("execute_ignore") or []):
+            continue
+        if plugin.config.get("cache") and cached(plugin, path):
+            continue
+        chosen.append(file)
+    return chosen
+
+
+def cached(plugin, path: Path) -> bool:
+    """Whether mkdocs-jupyter's own cache already holds this notebook (serving only)."""
+    try:
+        from mkdocs_jupyter.plugin import _compute_cache_key, _get_cache_path
+
+        return _get_cache_path(plugin.config["cache_dir"], _compute_cache_key(str(path), plugin.config, True)).exists()
+    except Exception:  # noqa: BLE001 - a private helper changed: execute it, as without a cache
+        return False
+
+
+def read_notebook(path: str):
+    """The notebook mkdocs-jupyter converts for ``path``: jupytext's reading, through ipynb and nbformat."""
+    import io
+
+    import jupytext
+    import nbformat
+
+    if path.endswith((".py", ".md")):
+        return nbformat.read(io.StringIO(jupytext.writes(jupytext.read(path), fmt="ipynb")), as_version=4)
+    return nbformat.read(path, as_version=4)
+
+
+def start_executions(paths: list[str], kernel_name: str, allow_errors: bool) -> dict[str, Future]:
+    """Execute the notebooks at ``paths`` in one background thread, :data:`WORKERS` kernels at a time."""
+    futures = {path: Future() for path in paths}
+
+    async def execute_all() -> None:
+        from nbclient import NotebookClient
+
+        limit = asyncio.Semaphore(WORKERS)
+
+        async def execute(path: str) -> None:
+            async with limit:
+                try:
+                    notebook = read_notebook(path)
+                    client = NotebookClient(
+                        notebook, kernel_name=kernel_name, allow_errors=allow_errors, store_widget_state=True
+                    )
+                    await client.async_execute()
+                    futures[path].set_result(notebook)
+                except BaseException as error:  # noqa: BLE001 - reported when the page is rendered
+                    futures[path].set_exception(error)
+
+        await asyncio.gather(*(execute(path) for path in paths))
+
+    threading.Thread(target=asyncio.run, args=(execute_all(),), name="notebooks", daemon=True).start()
+    return futures
+
+
+def on_nav(nav, config, files):  # noqa: D103 - MkDocs event (every hook's on_files has run: all files known)
+    _executions.clear()
+    _moved.clear()
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is None:
+        return nav
+    chosen = notebooks_to_execute(plugin, files)
+    if not chosen:
+        return nav
+    _executions.update(
+        start_executions(
+            [file.abs_src_path for file in chosen],
+            plugin.config.get("kernel_name") or "",
+            bool(plugin.config.get("allow_errors")),
+        )
+    )
+    # Read the notebook pages last, so the other pages are rendered while the kernels work.
+    _moved.extend(file.src_uri for file in files.documentation_pages())
+    for file in chosen:
+        files.remove(file)
+        files.append(file)
+    return nav
+
+
+def on_env(env, config, files):  # noqa: D103 - MkDocs event
+    if _moved:  # put the files back in MkDocs' order: pages are written, and indexed, as without this hook
+        by_uri = {file.src_uri: file for file in files.documentation_pages()}
+        for src_uri in _moved:
+            if src_uri in by_uri:
+                files.remove(by_uri[src_uri])
+                files.append(by_uri[src_uri])
+        _moved.clear()
+    return env
+
+
+@contextlib.contextmanager
+def executed_in_background(path: str):
+    """While rendering ``path``, nbconvert's ExecutePreprocessor returns the background execution's outputs."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    future = _executions.pop(path, None)
+    executed = None
+    if future is not None:
+        with contextlib.suppress(Exception):  # failed: the plugin executes it again and reports the error
+            executed = future.result()
+    if executed is None:
+        yield
+        return
+    original = ExecutePreprocessor.preprocess
+
+    def preprocess(self, nb, resources=None, km=None):
+        if [cell.source for cell in nb.cells] != [cell.source for cell in executed.cells]:
+            return original(self, nb, resources, km)
+        for cell, done in zip(nb.cells, executed.cells):
+            cell.metadata = done.metadata
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = done.outputs, done.execution_count
+        nb.metadata = executed.metadata
+        return nb, resources
+
+    ExecutePreprocessor.preprocess = preprocess
+    try:
+        yield
+    finally:
+        ExecutePreprocessor.preprocess = original
+
+
+def on_pre_page(page, config, files):  # noqa: D103 - MkDocs event (after mkdocs-jupyter's, which sets render)
+    path = page.file.abs_src_path
+    if path not in _executions:
+        return page
+    render = page.render
+
+    def render_with_background_result(config, files):
+        with executed_in_background(path):
+            render(config, files)
+
+    page.render = render_with_background_result
+    return page

@@ -39,3 +39,57 @@ def test_serve_caches_keyed_by_the_examples_sources(hook, tmp_path) -> None:
     second = hook.on_config(config_with_plugin(tmp_path)).plugins["mkdocs-jupyter"].config
     assert Path(first["cache_dir"]).parent == Path(second["cache_dir"]).parent == tmp_path / ".cache" / "notebooks"
     assert first["cache_dir"] != second["cache_dir"]
+
+
+def documentation_files(*uris: str):
+    from mkdocs.structure.files import File, Files
+
+    return Files([File(uri, "/docs", "/site", use_directory_urls=True) for uri in uris])
+
+
+def test_notebook_pages_are_read_last_and_written_in_mkdocs_order(hook, monkeypatch) -> None:
+    # (notebooks are .py files the plugin turns into pages; plain Markdown pages stand in for them here)
+    files = documentation_files("index.md", "notebooks/a.md", "notebooks/b.md", "z.md")
+    chosen = [files.get_file_from_path("notebooks/a.md")]
+    monkeypatch.setattr(hook, "notebooks_to_execute", lambda plugin, files: chosen)
+    monkeypatch.setattr(hook, "start_executions", lambda paths, kernel, errors: dict.fromkeys(paths))
+    config = SimpleNamespace(plugins={"mkdocs-jupyter": SimpleNamespace(config={})})
+    hook.on_nav(None, config, files)
+    assert [f.src_uri for f in files.documentation_pages()] == ["index.md", "notebooks/b.md", "z.md", "notebooks/a.md"]
+    hook.on_env(None, config, files)
+    assert [f.src_uri for f in files.documentation_pages()] == ["index.md", "notebooks/a.md", "notebooks/b.md", "z.md"]
+
+
+def test_the_page_gets_the_background_execution_of_the_same_cells(hook, tmp_path) -> None:
+    from concurrent.futures import Future
+
+    import nbformat
+    from nbconvert.preprocessors import ExecutePreprocessor
+
+    def notebook(output: str | None):
+        cell = nbformat.v4.new_code_cell("print('hi')")
+        if output is not None:
+            cell.outputs, cell.execution_count = [nbformat.v4.new_output("stream", text=output)], 1
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    path = str(tmp_path / "n.py")
+    done = Future()
+    done.set_result(notebook("hi\n"))
+    hook._executions[path] = done
+    original = ExecutePreprocessor.preprocess
+    with hook.executed_in_background(path):
+        executed, _ = ExecutePreprocessor().preprocess(notebook(None), {})
+    assert ExecutePreprocessor.preprocess is original
+    assert executed.cells[0].outputs[0].text == "hi\n" and executed.cells[0].execution_count == 1
+    assert path not in hook._executions  # used once
+
+
+def test_a_markdown_page_without_kernelspec_is_not_parsed_as_a_notebook(hook, tmp_path) -> None:
+    page, notebook = tmp_path / "page.md", tmp_path / "nb.md"
+    page.write_text("# Page\n")
+    notebook.write_text("---\njupyter:\n  kernelspec:\n    language: python\n---\n")
+    asked = []
+    quick = hook.quick_should_include(lambda file: asked.append(file.abs_src_path) or True)
+    assert quick(SimpleNamespace(abs_src_path=str(page))) is False
+    assert quick(SimpleNamespace(abs_src_path=str(notebook))) is True
+    assert asked == [str(notebook)]
