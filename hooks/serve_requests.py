@@ -61,7 +61,7 @@ def reporting_failures(builder: Callable[..., None]) -> Callable[..., None]:
         except BaseException:
             if recorder.messages:
                 log.error(
-                    "The rebuild failed on these %d warning(s); pages are served again after the next clean rebuild:\n  %s",
+                    "The rebuild failed on these %d warning(s); pages are served again after a clean rebuild:\n  %s",
                     len(recorder.messages),
                     "\n  ".join(recorder.messages),
                 )
