@@ -13,15 +13,22 @@ doubled the nodes of a formula-heavy page and made phones lay out twice as much;
 
 It runs on the final HTML (``on_post_page``), after the search index has taken the page text, so search sees
 the TeX source rather than KaTeX's markup.
+
+Each formula is rendered once: the process keeps the HTML of every ``(tex, display)`` it rendered, so a formula
+repeated across pages is not sent again. While serving, the process (and so that cache) lives as long as the
+server, instead of one Node start and a full re-render of every formula on each rebuild.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
+import types
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -51,15 +58,19 @@ class KatexProcess:
             text=True,
             encoding="utf-8",
         )
+        self.rendered: dict[tuple[str, bool], str] = {}
 
     def render(self, formulas: list[tuple[str, bool]]) -> list[str]:
         """The HTML of each ``(tex, display)`` formula; raises ValueError with KaTeX's message on bad TeX."""
-        self.process.stdin.write(json.dumps(formulas) + "\n")
-        self.process.stdin.flush()
-        reply = json.loads(self.process.stdout.readline())
-        if "error" in reply:
-            raise ValueError(reply["error"])
-        return reply["html"]
+        missing = list(dict.fromkeys(f for f in map(tuple, formulas) if f not in self.rendered))
+        if missing:
+            self.process.stdin.write(json.dumps(missing) + "\n")
+            self.process.stdin.flush()
+            reply = json.loads(self.process.stdout.readline())
+            if "error" in reply:
+                raise ValueError(reply["error"])
+            self.rendered.update(zip(missing, reply["html"]))
+        return [self.rendered[f] for f in map(tuple, formulas)]
 
     def close(self) -> None:
         """Stop the Node process."""
@@ -69,6 +80,17 @@ class KatexProcess:
 
 
 _process: KatexProcess | None = None
+SERVING = "INTERVIEW_SITE_SERVING"  # set by hooks/notebook_cache.py on startup
+
+
+def serving_process(katex_js: Path) -> KatexProcess:
+    """The process kept for the whole ``mkdocs serve`` session (hooks are reloaded on every rebuild)."""
+    holder = sys.modules.setdefault("interview_site_caches", types.ModuleType("interview_site_caches"))
+    processes = holder.__dict__.setdefault("katex", {})
+    process = processes.get(str(katex_js))
+    if process is None or process.process.poll() is not None:
+        process = processes[str(katex_js)] = KatexProcess(katex_js)
+    return process
 
 
 def render_formulas(output: str, renderer: KatexProcess, where: str) -> str:
@@ -108,15 +130,16 @@ def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
     if 'class="arithmatex"' not in output:
         return output
     if _process is None:
-        _process = KatexProcess(Path(config.docs_dir) / "assets" / "vendor" / "katex" / "katex.min.js")
+        katex_js = Path(config.docs_dir) / "assets" / "vendor" / "katex" / "katex.min.js"
+        _process = serving_process(katex_js) if os.environ.get(SERVING) == "1" else KatexProcess(katex_js)
     return render_formulas(output, _process, f"docs/{page.file.src_uri}")
 
 
 def on_post_build(config):  # noqa: D103 - MkDocs event
     global _process
-    if _process is not None:
+    if _process is not None and os.environ.get(SERVING) != "1":
         _process.close()
-        _process = None
+    _process = None
 
 
 def on_build_error(error):  # noqa: D103 - MkDocs event

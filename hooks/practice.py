@@ -15,6 +15,7 @@ can override it), else from ``DEFAULT_WORDING``.
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -30,8 +31,13 @@ DEFAULT_WORDING = {
 
 def question_ids(docs_dir: str) -> dict[str, str]:
     """Map each question page (path under docs/) to its question id, from questions.yml."""
-    with open(Path(docs_dir) / "questions.yml", encoding="utf-8") as handle:
-        return {entry["page"]: entry["id"] for entry in yaml.safe_load(handle)}
+    return dict(parse_questions((Path(docs_dir) / "questions.yml").read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=4)  # every page asks; parse the file once per content
+def parse_questions(text: str) -> tuple[tuple[str, str], ...]:
+    """``(page, id)`` of each entry of the text of questions.yml."""
+    return tuple((entry["page"], entry["id"]) for entry in yaml.safe_load(text))
 
 
 def wording(config) -> dict[str, str]:

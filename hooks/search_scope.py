@@ -6,17 +6,51 @@ downloads when it opens, on readers' phone connections too, and they made search
 rather than the answers. The docstrings and signatures stay searchable; the question pages keep their code
 in the index too. Material's search plugin skips elements marked ``data-search-exclude`` (and removes the
 mark from the page afterwards); this hook runs before it indexes the page.
+
+The search plugin still parsed every excluded listing tag by tag before skipping it: the two largest pages of
+the site (the API reference of ``examples.mllm`` and ``examples.attention``) are mostly listings. The plugin is
+handed each page without its excluded listings instead, which gives the same index in less time.
 """
 
 from __future__ import annotations
 
+import re
+
 SOURCE = '<details class="mkdocstrings-source">'
 EXCLUDED = '<details class="mkdocstrings-source" data-search-exclude="source">'
+EXCLUDED_LISTING = re.compile(re.escape(EXCLUDED) + r".*?</details>", re.S)  # listings hold no <details>
 
 
 def exclude_sources(html: str) -> str:
     """``html`` with every mkdocstrings source listing marked for Material's search to skip."""
     return html.replace(SOURCE, EXCLUDED)
+
+
+def without_excluded_sources(html: str) -> str:
+    """``html`` without the listings :func:`exclude_sources` marked (what the search plugin indexes of it)."""
+    return EXCLUDED_LISTING.sub("", html)
+
+
+def indexing_without_sources(add_entry_from_context):
+    """The search index's ``add_entry_from_context``, fed each page without its excluded listings."""
+
+    def add(page) -> None:
+        content = page.content
+        page.content = without_excluded_sources(content)
+        try:
+            add_entry_from_context(page)
+        finally:
+            page.content = content
+
+    return add
+
+
+def on_config(config):  # noqa: D103 - MkDocs event
+    search = config.plugins.get("material/search") or config.plugins.get("search")  # Material's name first
+    index = getattr(search, "search_index", None)
+    if index is not None:
+        index.add_entry_from_context = indexing_without_sources(index.add_entry_from_context)
+    return config
 
 
 def on_page_content(html, page, config, files):  # noqa: D103 - MkDocs event
