@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # PyTorch's CPU wheel lies on this machine's disk; pip looks there first.
 export PIP_FIND_LINKS ?= /opt/wheels
 
-.PHONY: serve test build offline bench audit clean install assets
+.PHONY: serve test build offline bench bench-site audit clean install assets
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ audit: build
 
 bench: install
 	$(BIN)/python -m benchmarks.video_attention
+
+# Cold strict build, warm rebuild and edit -> served, before the build was made faster and at HEAD, side by
+# side (about 15 minutes); writes benchmarks/results/site_build.json, which the README quotes.
+bench-site: install
+	$(BIN)/python -m benchmarks.site_build
 
 clean:
 	rm -rf site site-offline .cache .pytest_cache .hypothesis
