@@ -9,7 +9,8 @@ give notebooks in their own language) becomes ``<page>.ipynb`` next to its ``ind
 - a code cell sets the conditions the page's tests run its blocks in (tests/docs/test_pages.py): postponed
   annotations, and ``random`` (and ``torch`` when the page uses it) seeded with 0;
 - the page's headings and prose become Markdown cells: admonitions and tabs become a bold title over their
-  dedented body, snippet includes are expanded, pytest-codeblocks markers and comments are dropped, links
+  dedented body, snippet includes are expanded, pytest-codeblocks markers, comments and empty HTML elements
+  (placeholders for the site's scripts) are dropped, links
   point to the site (images of the docs directory travel inside the cell as attachments, so they show offline),
   and the ``{{ expression }}`` values are those the site shows (hooks/computed_values.py has already replaced
   them in the Markdown this hook receives);
@@ -54,6 +55,7 @@ from tests.docs import blocks  # noqa: E402 - the test suite's block extraction,
 QUESTION_PAGE = re.compile(r"(?:^|/)round-\d+/[^/]+\.md$")
 ADMONITION = re.compile(r'^(?P<indent> *)(?:!!!|\?\?\?\+?|===\+?)\s*(?P<kind>[\w-]*)\s*(?:"(?P<title>[^"]*)")?\s*$')
 MARKER = re.compile(r"^\s*<!--.*-->\s*$")  # pytest-codeblocks markers, pytest marks and other comments
+EMPTY_ELEMENT = re.compile(r"^\s*<(\w+)[^>]*>\s*</\1>\s*$")  # a placeholder a script fills (hooks/judge.py)
 EXPECTED_OUTPUT = re.compile(r"<!--[-\s]*pytest-codeblocks:expected-output(?:-ignore-whitespace)?[-\s]*-->")
 HEADING = re.compile(r"^#{1,6}\s")
 HEADING_ATTRIBUTES = re.compile(r"^(#{1,6}\s.*?)\s*\{\s*[#.][^}]*\}\s*$")  # "## Title { #anchor }" (attr_list)
@@ -205,7 +207,7 @@ def markdown_cells(lines: list[str], rewrite: Callable[[str], tuple[str, dict]])
                 fence = None
         elif fence is None and HEADING.match(line) and any(s.strip() for s in sections[-1]):
             sections.append([])
-        if fence is None and MARKER.match(line):
+        if fence is None and (MARKER.match(line) or EMPTY_ELEMENT.match(line)):
             continue
         if fence is None:
             line = HEADING_ATTRIBUTES.sub(r"\1", line)
@@ -277,9 +279,15 @@ def code_cell(block: blocks.PythonBlock):
     return cell
 
 
-def fence_end(lines: list[str], start: int, code: str) -> int:
-    """Index of the line after a fence that opens at ``lines[start]`` and holds ``code``."""
-    return start + code.count("\n") + 2
+def fence_end(lines: list[str], start: int) -> int:
+    """Index of the line after the fence that opens at ``lines[start]``.
+
+    The fence ends where pytest-codeblocks ends it: at the next line starting (after spaces) with as many
+    backticks. The extracted code cannot tell: in an indented fence it loses its blank lines.
+    """
+    opening = lines[start].lstrip()
+    closing = "`" * (len(opening) - len(opening.lstrip("`")))
+    return next((i + 1 for i in range(start + 1, len(lines)) if lines[i].lstrip().startswith(closing)), len(lines))
 
 
 def next_text(lines: list[str], index: int) -> int:
@@ -331,11 +339,11 @@ def build_notebook(
     for block in fences:
         start = block.line - 1
         cells += markdown_cells(prose + lines[index:start], rewrite)
-        prose, index = [], fence_end(lines, start, block.code)
+        prose, index = [], fence_end(lines, start)
         cells.append(code_cell(block))
         marker = next_text(lines, index)
         if block.expected_output is not None and marker < len(lines) and EXPECTED_OUTPUT.search(lines[marker]):
-            index = fence_end(lines, next_text(lines, marker + 1), block.expected_output)
+            index = fence_end(lines, next_text(lines, marker + 1))
     cells += markdown_cells(lines[index:], rewrite)
     codes = [cell.source for cell in cells if cell.cell_type == "code"]
     imported = imported_packages(codes)

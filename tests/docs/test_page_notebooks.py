@@ -158,6 +158,9 @@ def test_notebook_code_is_the_tested_code(page: Path) -> None:
     assert notebook.cells[0].cell_type == "markdown" and "pip install" in notebook.cells[0].source
     assert notebook.cells[2].source.startswith("# "), "the page (front matter dropped) starts with its title"
     markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    for cell in notebook.cells:
+        fences = [line for line in cell.source.splitlines() if blocks.FENCE.match(line)]
+        assert cell.cell_type == "code" or len(fences) % 2 == 0, f"a fence cut in two:\n{cell.source}"
     assert "--8<--" not in markdown and "pytest-codeblocks" not in markdown and "{{" not in markdown
 
 

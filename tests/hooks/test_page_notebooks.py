@@ -109,6 +109,15 @@ def test_checked_output_is_the_cells_output(hook, docs) -> None:
     assert [(o.output_type, o.name, o.text) for o in cont.outputs] == [("stream", "stdout", "2\n")]
 
 
+def test_a_fence_in_a_list_item_ends_where_it_closes(hook, docs) -> None:
+    page = (
+        "# T\n\n- An item:\n\n    ```python\n    a = 1\n\n\n    assert a == 1\n    ```\n\n"
+        "- Next item.\n\n<div class=\"judge\" data-judge=\"f\"></div>\n"
+    )
+    cells = build(hook, docs, page).cells
+    assert [cell.source for cell in cells[2:]] == ["# T\n\n- An item:", "a = 1\nassert a == 1", "- Next item."]
+
+
 def test_markers_and_front_matter_never_appear(hook, docs) -> None:
     text = "\n".join(cell.source for cell in build(hook, docs).cells)
     assert "pytest-codeblocks" not in text and "<!--" not in text and "???" not in text and "!!!" not in text
