@@ -242,16 +242,18 @@ def connector_parameters(connector: str, vision_dim: int, llm_dim: int) -> int:
     return sum(p.numel() for p in module.parameters())
 
 
-def describe_parts(stage: Stage, part_labels: Mapping[str, str], lora_label: str) -> tuple[str, str]:
+def describe_parts(stage: Stage, part_labels: Mapping[str, str], lora_label: str,
+                   separator: str = ", ") -> tuple[str, str]:
     """The trained and frozen parts of ``stage`` as text.
 
     Args:
         stage: the stage.
         part_labels: display name of each part in ``PARTS``.
         lora_label: display name of "LoRA adapters on the LLM".
+        separator: text between two parts (e.g. ``"、"`` on a Chinese page).
 
     Returns:
-        ``(trained, frozen)``, each a comma-separated list ("—" when empty).
+        ``(trained, frozen)``, each a ``separator``-joined list ("—" when empty).
     """
     missing = set(PARTS) - set(part_labels)
     if missing:
@@ -260,12 +262,14 @@ def describe_parts(stage: Stage, part_labels: Mapping[str, str], lora_label: str
     if stage.lora_on_llm:
         trained.append(lora_label)
     frozen = [part_labels[p] for p in stage.frozen]
-    return ", ".join(trained) or "—", ", ".join(frozen) or "—"
+    return separator.join(trained) or "—", separator.join(frozen) or "—"
 
 
 # --8<-- [start:table]
 def stage_table(headers: Sequence[str], part_labels: Mapping[str, str], lora_label: str,
-                models: Sequence[str] | None = None) -> str:
+                models: Sequence[str] | None = None,
+                stage_wording: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+                separator: str = ", ") -> str:
     """A Markdown table: one row per stage, with the tiny model's trainable parameters.
 
     Args:
@@ -274,20 +278,30 @@ def stage_table(headers: Sequence[str], part_labels: Mapping[str, str], lora_lab
         part_labels: display name of each part in ``PARTS``.
         lora_label: display name of LoRA adapters on the LLM.
         models: keys of ``STAGES`` to include, in order; all by default.
+        stage_wording: per model key, one ``(name, data)`` pair per stage that replaces the
+            stage's English name and data description (a translated page passes its own);
+            models not listed keep the English text.
+        separator: text between two parts in the trained and frozen columns.
 
     Returns:
         The table as Markdown text.
     """
     if len(headers) != 8:
         raise ValueError(f"headers must name 8 columns, got {len(headers)}")
+    wording = {} if stage_wording is None else stage_wording
+    for model, pairs in wording.items():
+        if len(pairs) != len(stages_of(model)) or any(len(pair) != 2 for pair in pairs):
+            raise ValueError(f"stage_wording[{model!r}] must give one (name, data) pair for each of the "
+                             f"{len(stages_of(model))} stages, got {pairs!r}")
     rows = ["| " + " | ".join(headers) + " |", "|" + "---|" * 8]
     for model in STAGES if models is None else models:
         total = total_parameters(model)
-        for s, counts in zip(stages_of(model), stage_counts(model)):
-            trained, frozen = describe_parts(s, part_labels, lora_label)
+        names = wording.get(model, [(s.name, s.data) for s in stages_of(model)])
+        for s, counts, (name, data) in zip(stages_of(model), stage_counts(model), names):
+            trained, frozen = describe_parts(s, part_labels, lora_label, separator)
             lr = "—" if s.lr is None else f"{s.lr:.0e}".replace("e-0", "e-")
             share = f"{100 * counts['total'] / total:.1f}%"
-            rows.append(f"| {model} | {s.name} | {trained} | {frozen} | {s.data} | {lr} | "
+            rows.append(f"| {model} | {name} | {trained} | {frozen} | {data} | {lr} | "
                         f"{counts['total']:,} | {share} |")
     return "\n".join(rows)
 # --8<-- [end:table]

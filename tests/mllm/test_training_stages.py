@@ -116,6 +116,22 @@ def test_stage_table_lists_every_stage_with_its_count():
     assert len(one) == 2 + 3 and "100.0%" in one[3]
 
 
+def test_stage_table_takes_its_wording_from_the_caller():
+    wording = {"llava": [("1 · 特征对齐", "59.5 万图文对"), ("2 · 视觉指令微调", "LLaVA-Instruct 158K")]}
+    labels = {"vision": "ViT", "connector": "投影层", "llm": "LLM"}
+    table = stage_table(HEADERS, labels, "LLM 上的 LoRA", models=["llava", "blip-2"], stage_wording=wording,
+                        separator="、").splitlines()
+    english = stage_table(HEADERS, labels, "LoRA", models=["llava", "blip-2"], separator="、").splitlines()
+    assert table[2].startswith("| llava | 1 · 特征对齐 | 投影层 | ViT、LLM | 59.5 万图文对 | 2e-3 |")
+    assert table[3].split(" | ")[1] == "2 · 视觉指令微调"
+    assert table[4:] == english[4:]  # BLIP-2 not in the wording: English names, same counts
+    assert [row.split(" | ")[-2:] for row in table[2:]] == [row.split(" | ")[-2:] for row in english[2:]]
+    with pytest.raises(ValueError, match="stage_wording"):
+        stage_table(HEADERS, labels, "LoRA", stage_wording={"llava": [("1", "data")]})
+    with pytest.raises(ValueError, match="stage_wording"):
+        stage_table(HEADERS, labels, "LoRA", stage_wording={"llava": [("1", "d", "x"), ("2", "d")]})
+
+
 @given(v=st.integers(1, 64), d=st.integers(1, 64))
 @settings(max_examples=20, deadline=None)
 def test_connector_parameters_match_the_formula_and_real_modules(v, d):
@@ -136,6 +152,7 @@ def test_describe_parts():
     owl = stages_of("mplug-owl")
     assert describe_parts(owl[1], LABELS, "LoRA") == ("connector, LoRA", "ViT, LLM")
     assert describe_parts(stages_of("qwen-vl")[1], LABELS, "LoRA") == ("ViT, connector, LLM", "—")
+    assert describe_parts(stages_of("qwen-vl")[1], LABELS, "LoRA", "、") == ("ViT、connector、LLM", "—")
     with pytest.raises(ValueError, match="part_labels"):
         describe_parts(owl[1], {"vision": "ViT"}, "LoRA")
 
