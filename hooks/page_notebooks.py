@@ -75,7 +75,7 @@ WORDING = {
             "([read it online]({url})).\n\n"
             "To run it outside the repository, install what its code imports first:\n\n"
             "```bash\npip install {packages}\n```\n\n"
-            "The first package is this site's repository ({repo}): its `examples` package, with {dependencies}. "
+            "The `git+` address is this site's repository: it installs its `examples` package, with {dependencies}. "
             "In a clone of the repository, `pip install -e .` does the same."
         ),
     },
@@ -87,7 +87,7 @@ WORDING = {
             "（[在线阅读]({url})）。\n\n"
             "在本仓库之外运行前，先安装代码用到的包：\n\n"
             "```bash\npip install {packages}\n```\n\n"
-            "第一个包是本站的仓库（{repo}）：其中的 `examples` 包，以及 {dependencies}。"
+            "其中 `git+` 地址是本站的仓库：安装它的 `examples` 包，以及 {dependencies}。"
             "在仓库的克隆里运行 `pip install -e .` 效果相同。"
         ),
     },
