@@ -8,7 +8,8 @@ this hook keeps, for the life of the server process:
 - each page's rendering (HTML, table of contents, title, anchors, and the anchors mkdocstrings and autorefs
   registered while rendering it, replayed on a hit), keyed by the page's Markdown after the ``on_page_markdown``
   hooks, the contents of the files it includes with ``--8<--``, the list of the site's files, and a digest of
-  the configuration, hooks, theme overrides and ``examples`` sources (mkdocstrings reads those);
+  the configuration, hooks, theme overrides and ``examples`` sources (mkdocstrings reads those); a rendering
+  that logged a warning is not kept, so the warning comes back on every rebuild until it is fixed;
 - each page's search entries, keyed by its final HTML, table of contents, title, URL and search settings;
 - the theme's compiled templates (Jinja's bytecode, checked against each template's source).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 import os
 import re
 import sys
@@ -171,6 +173,17 @@ def restore(page, files, entry: dict) -> None:
         getattr(targets[name], method)(*(page if a is None else a for a in args), **kwargs)
 
 
+class WarningCount(logging.Handler):
+    """Counts the WARNING (and worse) records it sees."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:  # noqa: D102 - logging API
+        self.count += 1
+
+
 def remember(cache: dict, key: str, value) -> None:
     """Store ``value``, dropping the oldest entries beyond :data:`MAX_ENTRIES`."""
     cache[key] = value
@@ -188,9 +201,15 @@ def on_pre_page(page, config, files):  # noqa: D103 - MkDocs event
         if key in cache:
             restore(page, files, cache[key])
             return
-        with recorder.recording() as calls:
-            render(config, files)
-        remember(cache, key, snapshot(page, calls))
+        warnings = WarningCount()
+        logging.getLogger("mkdocs").addHandler(warnings)
+        try:
+            with recorder.recording() as calls:
+                render(config, files)
+        finally:
+            logging.getLogger("mkdocs").removeHandler(warnings)
+        if not warnings.count:  # a page that warned is rendered (and warns) again on the next rebuild
+            remember(cache, key, snapshot(page, calls))
 
     page.render = cached_render
     return page
