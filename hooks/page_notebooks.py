@@ -255,12 +255,12 @@ def setup_cell(title: str, url: str, imported: set[str], repo_url: str, words: d
 
 
 def seed_cell(imported: set[str]):
-    """The conditions tests/docs/test_pages.py runs a page's blocks in: postponed annotations, seeded generators.
+    """The conditions tests/docs/test_pages.py runs a page's blocks in: generators seeded with 0.
 
-    The harness compiles the blocks in a module with ``from __future__ import annotations``, which ``compile``
-    passes on to them; a notebook keeps a ``__future__`` import for the cells after it.
+    The harness compiles each block as plain Python (no inherited ``__future__`` imports), so the cells need
+    nothing else to behave as the tested blocks do.
     """
-    lines = ["from __future__ import annotations  # as the page's tests run its blocks", "", "import random", ""]
+    lines = ["import random", ""]
     if "torch" in imported:
         lines += ["import torch", "", "random.seed(0)", "torch.manual_seed(0)"]
     else:

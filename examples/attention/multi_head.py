@@ -5,9 +5,9 @@ Boolean masks follow ``nn.MultiheadAttention`` (True = masked out), the opposite
 ``F.scaled_dot_product_attention``.
 """
 
-from __future__ import annotations
-
 # --8<-- [start:imports]
+from __future__ import annotations  # the return annotation of from_torch names the class itself
+
 import math
 
 import torch

@@ -37,7 +37,8 @@ def test_block_runs(block: blocks.PythonBlock) -> None:
     namespace = {"__name__": "__docs_block__"}
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        exec(compile(code, block.id, "exec"), namespace)  # noqa: S102 - the point of the test
+        # dont_inherit: a block runs as plain Python would, without this file's `from __future__` imports
+        exec(compile(code, block.id, "exec", dont_inherit=True), namespace)  # noqa: S102 - the point of the test
     if block.expected_output is not None:
         expected, got = block.expected_output, output.getvalue()
         if block.expected_output_ignore_whitespace:
