@@ -18,10 +18,11 @@ def questions() -> list[dict]:
     return yaml.safe_load((DOCS / "questions.yml").read_text(encoding="utf-8"))
 
 
-def load_golden() -> list[dict]:
-    """The golden queries (golden_queries.yml), each with the ``page`` of its question."""
+def load_golden(edition: str = "en") -> list[dict]:
+    """The golden queries of an edition (golden_queries.yml, ``edition`` default en), each with its question's ``page``."""
     pages = {q["id"]: q["page"] for q in questions()}
     golden = yaml.safe_load((HERE / "golden_queries.yml").read_text(encoding="utf-8"))
+    golden = [entry for entry in golden if entry.get("edition", "en") == edition]
     for entry in golden:
         entry["page"] = pages[entry["id"]]
     return golden
@@ -43,22 +44,23 @@ def strip_query(url: str) -> str:
 class SearchBox:
     """The header search box of one open page of the site."""
 
-    def __init__(self, page) -> None:
+    def __init__(self, page, placeholder: str = PLACEHOLDER) -> None:
         self.page = page
+        self.placeholder = placeholder
         self.input = page.locator("input.md-search__input")
         self.meta = page.locator(".md-search-result__meta")
         self.input.click()
-        self.meta.filter(has_text=PLACEHOLDER).wait_for()  # the index is loaded and the worker is ready
+        self.meta.filter(has_text=placeholder).wait_for()  # the index is loaded and the worker is ready
 
     def search(self, query: str) -> list[str]:
         """Type ``query``; return the URLs of the result pages, best first."""
         self.input.fill("")
         self.input.press("End")  # Material reads the box on keyup
-        self.meta.filter(has_text=PLACEHOLDER).wait_for()
+        self.meta.filter(has_text=self.placeholder).wait_for()
         self.input.fill(query)
         self.input.press("End")
         self.page.wait_for_function(
-            "text => document.querySelector('.md-search-result__meta').textContent.trim() !== text", arg=PLACEHOLDER
+            "text => document.querySelector('.md-search-result__meta').textContent.trim() !== text", arg=self.placeholder
         )
         return [strip_query(href) for href in self.results().evaluate_all("links => links.map(a => a.href)")]
 

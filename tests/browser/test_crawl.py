@@ -18,11 +18,17 @@ LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
 def sitemap_paths(built_site) -> list[str]:
-    """The path of every page in the sitemap, relative to the site root (``""`` for the home page)."""
-    root = ET.parse(built_site.directory / "sitemap.xml").getroot()
-    urls = [loc.text.strip() for loc in root.iterfind("sm:url/sm:loc", SITEMAP_NS)]
-    base = min(urls, key=len)  # the home page
-    return [url.removeprefix(base) for url in urls]
+    """The path of every page in the sitemaps of both editions, relative to the site root (``""``: the home page).
+
+    The Chinese edition (mkdocs.zh.yml) has its own sitemap, zh/sitemap.xml.
+    """
+    paths = []
+    for edition in ["", "zh/"]:
+        root = ET.parse(built_site.directory / edition / "sitemap.xml").getroot()
+        urls = [loc.text.strip() for loc in root.iterfind("sm:url/sm:loc", SITEMAP_NS)]
+        base = min(urls, key=len)  # the edition's home page
+        paths += [edition + url.removeprefix(base) for url in urls]
+    return paths
 
 
 @pytest.fixture(scope="module")

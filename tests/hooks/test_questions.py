@@ -40,3 +40,20 @@ def test_the_real_list_has_all_sixteen_questions_in_order(load_hook) -> None:
 def test_headers_must_name_three_columns(load_hook) -> None:
     with pytest.raises(ValueError, match="headers"):
         load_hook("questions").question_table(QUESTIONS, 1, ["ID", "Question"], "interview.md", Files())
+
+
+def test_a_translated_page_links_its_own_wording_and_passes_its_labels(load_hook) -> None:
+    hook = load_hook("questions")
+    marker = '<!-- questions round=1 headers="编号|题目|English" title="zh" pending="（撰写中）" -->'
+
+    class Page:
+        class file:  # noqa: N801 - stands in for page.file
+            src_path = "interview.md"
+
+    class Config:
+        docs_dir = "docs"
+
+    lines = hook.on_page_markdown(marker, Page, Config, Files()).splitlines()
+    assert lines[0] == "| 编号 | 题目 | English |"
+    assert "[第一](round-1/a.md) | First? |" in lines[2]
+    assert "第二 （撰写中） | Second? |" in lines[3] and "](" not in lines[3]

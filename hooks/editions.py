@@ -1,0 +1,279 @@
+"""MkDocs hook: the English and the Simplified-Chinese editions, built together and linked page to page.
+
+The Chinese edition is its own MkDocs config, ``mkdocs.zh.yml`` (docs/zh/ -> <site>/zh/), inheriting mkdocs.yml:
+its own theme language, nav and search index (segmented by jieba with search/userdict.txt). This hook
+
+- builds it with every build of the English edition (``mkdocs build``, ``mkdocs serve``, the tests' build,
+  ``make offline``): a ``mkdocs build -f mkdocs.zh.yml`` subprocess starts at ``on_pre_build`` and runs on the
+  other core while the English pages build; ``on_post_build`` waits for it, logs its output through MkDocs'
+  logger (so its warnings fail a ``--strict`` build) and moves it into ``<site>/zh/``;
+- gives every page of either edition its twin (same path in the other edition): ``<link rel="alternate"
+  hreflang>`` for itself, its twin and ``x-default`` (Material writes ``extra.alternate``, set here per page to
+  absolute URLs), and ``page.meta["editions"]`` for the header's language switch (overrides/partials/alternate.html,
+  relative links, so serving and file:// work); a page without a twin switches to the other edition's home;
+- on the English home only, sends a reader whose stored choice (the switch, local storage) is Chinese to the
+  Chinese home before the page paints; nothing happens without a stored choice (crawlers, first visits);
+- in the Chinese edition, points references to the vendored assets (KaTeX fonts, Pyodide and the judge that loads
+  it, the offline shim) at the English edition's copy, which mkdocs.zh.yml does not copy a second time, and
+  leaves out nav entries whose page is not translated yet, and points a link to a page that is not translated
+  yet at the English page (checked: it must exist), so the edition builds strictly while it is being translated
+  (tests/docs/test_twins.py fails for the missing pages instead).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urljoin
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+log = logging.getLogger("mkdocs.hooks.editions")
+
+ROOT = Path(__file__).resolve().parents[1]
+ZH_CONFIG = ROOT / "mkdocs.zh.yml"
+DOCS = {"en": ROOT / "docs", "zh": ROOT / "docs" / "zh"}
+PREFIX = {"en": "", "zh": "zh/"}  # where each edition lives in the built site
+HREFLANG = {"en": "en", "zh": "zh-Hans"}
+STORAGE_KEY = "interview-answers.edition"
+# References, from a Chinese page, to the assets mkdocs.zh.yml excludes (and judge.js, which finds Pyodide beside it).
+SHARED_ASSET = re.compile(r"""(?<=["'(])((?:\.\./)*)(assets/(?:vendor/|javascripts/judge[.\-]))""")
+LEVEL = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
+# A Markdown link or image to a file of the site: [text](path.md#anchor), ![alt](../assets/x.svg)
+PAGE_LINK = re.compile(r"\]\((?P<target>[^()\s#:<>]+)(?P<anchor>#[^()\s]*)?\)")
+ENGLISH_LINK = "english-edition:"  # a link to an English page, turned into a relative URL once the page is HTML
+ENGLISH_HREF = re.compile(r'(?P<attribute>href|src)="english-edition:(?P<path>[^"#]+)(?P<anchor>#[^"]*)?"')
+LOG_LINE = re.compile(r"^(?P<level>DEBUG|INFO|WARNING|ERROR)\s+-\s+(?P<message>.*)$")
+
+_zh_build: dict[str, object] = {}  # the running subprocess of the Chinese edition, its log and output directory
+
+
+def edition(config) -> str:
+    """``zh`` for the Chinese edition's config, else ``en``."""
+    return "zh" if str(config.theme.get("language") or "en").startswith("zh") else "en"
+
+
+def twin_exists(src_uri: str, language: str) -> bool:
+    """Whether the page ``src_uri`` exists in the edition ``language``."""
+    return (DOCS[language] / src_uri).is_file()
+
+
+def site_path(language: str, url: str) -> str:
+    """The path of a page in the whole built site (``zh/round-1/x/``), from its URL within its edition."""
+    return PREFIX[language] + ("" if url in ("", "./", ".") else url)
+
+
+def editions_of(src_uri: str, url: str, here: str, site_url: str | None, names: dict[str, str]) -> list[dict]:
+    """The page in each edition: name, language, relative and absolute URL, whether it is this page's twin.
+
+    Args:
+        src_uri: the page's path in its docs directory (the same in both editions).
+        url: the page's URL within its edition (the same in both editions).
+        here: the edition of the page (``en`` or ``zh``).
+        site_url: this edition's ``site_url`` (absolute URLs need it), or None.
+        names: the switch label of each edition.
+    """
+    this = site_path(here, url)
+    english_root = urljoin(site_url, "../" * PREFIX[here].count("/")) if site_url else None
+    result = []
+    for language, name in names.items():
+        exists = language == here or twin_exists(src_uri, language)
+        target = site_path(language, url if exists else "")
+        result.append({
+            "key": language,
+            "name": name,
+            "lang": HREFLANG[language],
+            "twin": exists,
+            "current": language == here,
+            "href": get_relative_url(target, this) if target != this else "./",
+            "absolute": urljoin(english_root, target) if english_root else None,
+        })
+    return result
+
+
+def hreflang_links(editions: list[dict]) -> list[dict]:
+    """``extra.alternate`` entries for Material's ``<link rel="alternate" hreflang>``: the page, its twin, x-default."""
+    twins = [entry for entry in editions if entry["twin"]]
+    if len(twins) < 2:
+        return []
+    links = [{"name": e["name"], "lang": e["lang"], "link": e["absolute"] or e["href"]} for e in twins]
+    english = next(entry for entry in twins if entry["key"] == "en")
+    return [*links, {"name": english["name"], "lang": "x-default", "link": english["absolute"] or english["href"]}]
+
+
+def drop_missing(nav, docs_dir: Path, missing: list[str]):
+    """The nav without the entries whose page does not exist in ``docs_dir`` (appended to ``missing``)."""
+    if isinstance(nav, str):
+        if nav.startswith(("http://", "https://")) or (docs_dir / nav).is_file():
+            return nav
+        missing.append(nav)
+        return None
+    if isinstance(nav, list):
+        kept = [item for item in (drop_missing(entry, docs_dir, missing) for entry in nav) if item is not None]
+        return kept or None
+    if isinstance(nav, dict):
+        kept = {title: value for title, value in ((t, drop_missing(v, docs_dir, missing)) for t, v in nav.items())
+                if value is not None}
+        return kept or None
+    return nav
+
+
+def home_redirect(target: str) -> str:
+    """A script for the English home: go to the Chinese home at once if the reader chose Chinese before."""
+    return (
+        f'<script>try{{if(localStorage.getItem("{STORAGE_KEY}")==="zh")location.replace("{target}")}}'
+        "catch(e){}</script>"
+    )
+
+
+def start_zh_build(config) -> None:
+    """Start the Chinese edition's build in a subprocess, into a temporary directory."""
+    output = Path(tempfile.mkdtemp(prefix="site-zh-"))
+    log_file = output.with_suffix(".log")
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(ZH_CONFIG), "--site-dir", str(output / "zh")]
+    if config.strict:
+        command.append("--strict")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if config.site_url:
+        env["ZH_SITE_URL"] = urljoin(config.site_url, PREFIX["zh"])
+    with open(log_file, "w", encoding="utf-8") as handle:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    _zh_build.update(process=process, log=log_file, output=output)
+
+
+def relog(text: str) -> None:
+    """Log the Chinese build's output through MkDocs' logger, each line at its own level."""
+    for line in text.splitlines():
+        match = LOG_LINE.match(line.strip())
+        if match is None:
+            continue
+        level, message = LEVEL[match.group("level")], match.group("message")
+        if level >= logging.WARNING or message.startswith("Documentation built"):
+            log.log(level, "[zh] %s", message)
+
+
+def finish_zh_build(site_dir: str) -> None:
+    """Wait for the Chinese build, report its output and move it into ``<site_dir>/zh``."""
+    process, log_file, output = _zh_build["process"], _zh_build["log"], _zh_build["output"]
+    _zh_build.clear()
+    try:
+        returncode = process.wait(timeout=900)
+        text = log_file.read_text(encoding="utf-8")
+        relog(text)
+        if returncode != 0:
+            raise PluginError(f"the Chinese edition (mkdocs.zh.yml) did not build:\n{text[-4000:]}")
+        target = Path(site_dir) / "zh"
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.move(str(output / "zh"), target)
+    finally:
+        shutil.rmtree(output, ignore_errors=True)
+        log_file.unlink(missing_ok=True)
+
+
+def on_config(config):  # noqa: D103 - MkDocs event
+    if edition(config) == "zh":
+        missing: list[str] = []
+        config.nav = drop_missing(config.nav, Path(config.docs_dir), missing)  # pages written later: next build
+        if missing:
+            log.info("Not translated yet, left out of the nav: %s", ", ".join(missing))
+    return config
+
+
+def english_url(path: str, use_directory_urls: bool) -> str:
+    """The URL of a file of the English edition: a page's (notebooks are pages too) or the file's own path."""
+    if path.endswith(".md") or (path.startswith("notebooks/") and path.endswith(".py")):
+        return File(path.rsplit(".", 1)[0] + ".md", "", "", use_directory_urls).url
+    return path
+
+
+def english_fallbacks(markdown: str, src_uri: str, use_directory_urls: bool, translated=None) -> str:
+    """A Chinese page's links into the English edition, marked to become relative URLs once the page is HTML.
+
+    A link that leaves docs/zh/ (``../../assets/x.svg`` from ``round-1/``) names a file of the English edition;
+    a link to a page that is not translated yet stands for the English page (its anchor, a Chinese heading's,
+    is dropped). Links whose target exists in neither edition are left alone, so MkDocs reports them.
+    ``translated(path)`` says whether the Chinese edition has a page (default: the file exists); the build asks
+    its own file list, which does not change while the pages are written.
+    """
+    translated = translated or (lambda path: twin_exists(path, "zh"))
+
+    def replace(match: re.Match) -> str:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), match.group("target")))
+        anchor = match.group("anchor") or ""
+        if path.startswith("../"):  # out of docs/zh/
+            path = path[3:]
+        elif not path.endswith((".md", ".py")) or translated(path):
+            return match.group(0)
+        else:
+            anchor = ""
+        if path.startswith("../") or not twin_exists(path, "en"):
+            return match.group(0)
+        return f"]({ENGLISH_LINK}{english_url(path, use_directory_urls)}{anchor})"
+
+    return PAGE_LINK.sub(replace, markdown)
+
+
+def on_page_markdown(markdown, page, config, files):  # noqa: D103 - MkDocs event
+    if edition(config) != "zh":
+        return markdown
+    markdown = english_fallbacks(
+        markdown, page.file.src_uri, config.use_directory_urls, lambda path: files.get_file_from_path(path) is not None
+    )
+    if ENGLISH_LINK in markdown:
+        log.info("%s links to the English edition (pages not translated yet stand in)", page.file.src_uri)
+    return markdown
+
+
+def on_page_content(html, page, config, files):  # noqa: D103 - MkDocs event
+    if ENGLISH_LINK not in html:
+        return html
+    this = site_path("zh", page.url)
+
+    def relative(match: re.Match) -> str:
+        url = get_relative_url(site_path("en", match.group("path")), this)
+        return f'{match.group("attribute")}="{url}{match.group("anchor") or ""}"'
+
+    return ENGLISH_HREF.sub(relative, html)
+
+
+def on_pre_build(config):  # noqa: D103 - MkDocs event
+    if edition(config) == "en" and ZH_CONFIG.is_file():
+        start_zh_build(config)
+
+
+def on_env(env, config, files):  # noqa: D103 - MkDocs event
+    config.extra["alternate_names"] = {e["lang"]: e["name"] for e in config.extra.get("alternate") or []}
+    config.extra["alternate"] = []  # set per page (on_page_context); none on the 404 page
+    return env
+
+
+def on_page_context(context, page, config, nav):  # noqa: D103 - MkDocs event
+    names = {key: config.extra["alternate_names"].get(HREFLANG[key], key) for key in PREFIX}
+    here = edition(config)
+    editions = editions_of(page.file.src_uri, page.url, here, config.site_url, names)
+    page.meta["editions"] = editions
+    config.extra["alternate"] = hreflang_links(editions)
+    return context
+
+
+def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
+    if edition(config) == "zh":
+        return SHARED_ASSET.sub(r"\1../\2", output)
+    if page.file.src_uri == "index.md":
+        chinese = next(e for e in page.meta["editions"] if e["key"] == "zh")
+        return output.replace("<head>", "<head>" + home_redirect(chinese["href"]), 1)
+    return output
+
+
+def on_post_build(config):  # noqa: D103 - MkDocs event
+    if _zh_build:
+        finish_zh_build(config.site_dir)
