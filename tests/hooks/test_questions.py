@@ -44,16 +44,12 @@ def test_headers_must_name_three_columns(load_hook) -> None:
 
 def test_a_translated_page_links_its_own_wording_and_passes_its_labels(load_hook) -> None:
     hook = load_hook("questions")
-    marker = '<!-- questions round=1 headers="编号|题目|English" title="zh" pending="（撰写中）" -->'
-
-    class Page:
-        class file:  # noqa: N801 - stands in for page.file
-            src_path = "interview.md"
-
-    class Config:
-        docs_dir = "docs"
-
-    lines = hook.on_page_markdown(marker, Page, Config, Files()).splitlines()
+    marker = hook.MARKER.search('<!-- questions round=1 headers="编号|题目|English" title="zh" pending="（撰写中）" -->')
+    assert (marker.group("title"), marker.group("pending")) == ("zh", "（撰写中）")
+    table = hook.question_table(
+        QUESTIONS, 1, ["编号", "题目", "English"], "interview.md", Files(), title_language="zh", pending="（撰写中）"
+    )
+    lines = table.splitlines()
     assert lines[0] == "| 编号 | 题目 | English |"
     assert "[第一](round-1/a.md) | First? |" in lines[2]
     assert "第二 （撰写中） | Second? |" in lines[3] and "](" not in lines[3]
