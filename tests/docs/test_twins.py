@@ -28,7 +28,7 @@ INCLUDE = re.compile(r"""--8<--\s*["']?(?P<target>[^"'\s]+)""")
 HEADING = re.compile(r"^##\s+(?P<title>.+?)(?:\s*\{[^}]*\})?\s*$")  # attribute list not part of the title
 QUESTIONS_MARKER = re.compile(r"<!--\s*questions\s+round=(?P<round>\d+)\s")
 NOTEBOOK_CELL = re.compile(r"^# %%(?P<markdown>\s*\[markdown\])?", re.M)
-NOTEBOOK_HEADING = re.compile(r"^#\s+(?P<level>#+)\s", re.M)
+NOTEBOOK_HEADING = re.compile(r"^#[ \t]+(?P<level>#+)[ \t]", re.M)  # [ \t]: an empty "#" line is not a heading
 
 
 def english_pages() -> list[str]:
