@@ -40,9 +40,9 @@ class BuiltSite:
 class SiteBuild:
     """One strict build of the site, started in the background as soon as a collected test needs it.
 
-    The build is mostly single-threaded (MkDocs, then one notebook kernel at a time), so on a
-    2-core machine the unit tests run on the other core while it works; the tests that need
-    the built site are moved to the end of the run.
+    The build runs MkDocs in one thread and the notebooks' kernels beside it (hooks/notebook_cache.py);
+    the unit tests share the cores with it meanwhile, and the tests that need the built site are moved
+    to the end of the run.
     """
 
     def __init__(self, directory: Path) -> None:
