@@ -8,7 +8,7 @@ that practice mode, which hides everything from there on, leaves the panels visi
 ``data-judge`` names a problem of ``examples/algorithms/judge_cases.py``. The hook replaces the marker with the
 panel: a labelled code box seeded with the function's signature and docstring, a "Run tests" button, a reset
 button and a live region for the results. Once per page it adds the panel wording (a JSON block) and a small
-inline script (``assets/javascripts/judge-loader.js``) that restores and keeps the reader's code in local storage
+inline module script (``assets/javascripts/judge-loader.js``; deferred, so it never holds up the page) that restores and keeps the reader's code in local storage
 and, on the first Run, loads ``assets/javascripts/judge.js``. Only then does the browser fetch Pyodide
 (``assets/vendor/pyodide/``, vendored by scripts/fetch_assets.sh) and the Python files of ``examples/algorithms``,
 which ``on_post_build`` copies into ``assets/judge/`` as they are, with a list of them (``files.json``).
@@ -38,7 +38,7 @@ TIME_LIMIT_MS = 4000
 
 WORDING: dict[str, dict[str, object]] = {
     "en": {
-        "title": "Try it yourself",
+        "title": "Try it yourself: {name}",
         "label": "Your solution in Python (Tab indents; press Esc, then Tab, to leave the box)",
         "run": "Run tests",
         "reset": "Reset",
@@ -79,7 +79,7 @@ WORDING: dict[str, dict[str, object]] = {
         },
     },
     "zh": {
-        "title": "自己动手",
+        "title": "自己动手：{name}",
         "label": "你的 Python 解答（Tab 缩进；先按 Esc 再按 Tab 离开输入框）",
         "run": "运行测试",
         "reset": "重置",
@@ -134,10 +134,11 @@ def panel(name: str, question: str, words: dict[str, object], language: str) -> 
         raise ValueError(f"judge marker names an unknown problem {name!r}; known: {sorted(PROBLEMS)}")
     box = f"judge-code-{name}"
     esc = html.escape
+    before, _, after = str(words["title"]).partition("{name}")
     return (
         f'<details class="judge" data-judge="{name}" data-question="{esc(question, quote=True)}" '
         f'data-time-limit="{TIME_LIMIT_MS}" data-search-exclude="judge">'
-        f'<summary>{esc(str(words["title"]))}: <code>{name}</code></summary>'
+        f"<summary>{esc(before)}<code>{name}</code>{esc(after)}</summary>"
         f'<label class="judge-label" for="{box}">{esc(str(words["label"]))}</label>'
         f'<textarea class="judge-code" id="{box}" rows="14" spellcheck="false" autocomplete="off" '
         f'autocapitalize="off" translate="no">{esc(seed_code(name, language))}</textarea>'
@@ -156,8 +157,9 @@ def page_assets(page_url: str, words: dict[str, object]) -> str:
     data = json.dumps(words, ensure_ascii=False).replace("</", "<\\/")
     loader = LOADER.read_text(encoding="utf-8").replace("</", "<\\/")
     return (
-        f'<script type="application/json" id="judge-words">{data}</script>'
-        f'<script data-judge-script="{html.escape(script, quote=True)}">{loader}</script>'
+        f'<script type="application/json" id="judge-words" data-script="{html.escape(script, quote=True)}">'
+        f"{data}</script>"
+        f'<script type="module">{loader}</script>'  # a module: deferred, the parser does not stop for it
     )
 
 

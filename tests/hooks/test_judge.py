@@ -50,6 +50,7 @@ def test_a_marker_becomes_an_accessible_panel(hook) -> None:
     content = '<blockquote>Q</blockquote>\n<div class="judge" data-judge="max_subarray"></div>\n<h2>A</h2>'
     out = hook.on_page_content(content, page(), config(), None)
     assert 'class="judge" data-judge="max_subarray" data-question="R2-5"' in out
+    assert "<summary>Try it yourself: <code>max_subarray</code></summary>" in out
     label = re.search(r'<label class="judge-label" for="([^"]+)">', out).group(1)
     box = re.search(r'<textarea class="judge-code" id="([^"]+)"[^>]*>(.*?)</textarea>', out, re.S)
     assert box.group(1) == label
@@ -57,10 +58,17 @@ def test_a_marker_becomes_an_accessible_panel(hook) -> None:
     assert '<button type="button" class="md-button md-button--primary judge-run">Run tests</button>' in out
     assert '<div class="judge-result" role="status" aria-live="polite"></div>' in out
     assert out.index("</details>") < out.index("<h2>")  # the panel stays where the page put it
-    words = json.loads(re.search(r'<script type="application/json" id="judge-words">(.*?)</script>', out).group(1))
-    assert words == hook.wording(config())
-    assert '<script data-judge-script="../../assets/javascripts/judge.js">' in out
+    words = re.search(r'<script type="application/json" id="judge-words" data-script="([^"]+)">(.*?)</script>', out)
+    assert json.loads(words.group(2)) == hook.wording(config())
+    assert words.group(1) == "../../assets/javascripts/judge.js"
+    assert '<script type="module">' in out  # deferred: the page is never held up by it
     assert "<script src" not in out  # no file is loaded before Run
+
+
+def test_a_chinese_page_gets_chinese_panels(hook) -> None:
+    out = hook.on_page_content('<div class="judge" data-judge="max_subarray"></div>', page(), config("zh"), None)
+    assert "<summary>自己动手：<code>max_subarray</code></summary>" in out and ">运行测试</button>" in out
+    assert '"run": "运行测试"' in out  # the messages of the script too
 
 
 def test_a_page_without_marker_is_left_alone(hook) -> None:

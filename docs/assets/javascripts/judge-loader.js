@@ -1,8 +1,9 @@
-// "Try it yourself" panels (hooks/judge.py inlines this file into each page that has one). It only keeps the
+// "Try it yourself" panels (hooks/judge.py inlines this file, as a module script, into each page that has one:
+// it runs once the page is parsed and never holds up the parser). It only keeps the
 // reader's code in local storage, per question and function, and makes Tab indent. The judge itself
 // (judge.js, then Pyodide in a Web Worker) is loaded on the first press of "Run tests", never before.
 (function () {
-  var script = document.currentScript.getAttribute("data-judge-script");
+  var script = document.getElementById("judge-words").dataset.script;
   var escaped = false; // Esc was pressed: the next Tab leaves the box instead of indenting
 
   function key(panel) {
