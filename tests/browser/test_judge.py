@@ -36,6 +36,7 @@ def judge_hook():
 
 
 WORDS = judge_hook().WORDING["en"]
+ZH_WORDS = judge_hook().WORDING["zh"]
 
 pytestmark = pytest.mark.browser
 
@@ -221,6 +222,22 @@ def test_the_panels_work_in_practice_mode(session) -> None:
         assert session.run(right.name, right.source).locator(".judge-passed").count() == 1
     finally:
         page.locator(".practice-bar .practice-toggle").uncheck()
+
+
+def test_the_chinese_edition_judges_in_chinese(session, built_site) -> None:
+    path = "zh/" + PAGES["max_subarray_sum"]
+    if not (built_site.directory / path / "index.html").exists():
+        pytest.skip("no Chinese twin of the R2-5 page")
+    page = session.page(path)
+    panel = page.locator("details.judge[data-judge='max_subarray_sum']")
+    assert panel.locator(".judge-run").text_content() == ZH_WORDS["run"]
+    panel.locator("summary").click()
+    right = next(s for s in RIGHT if s.name == "max_subarray_sum")
+    panel.locator(".judge-code").fill(right.source.lstrip("\n"))
+    panel.locator(".judge-run").click()
+    status = panel.locator(".judge-result .judge-passed")
+    status.wait_for(timeout=FIRST_RUN_MS)
+    assert status.inner_text() == ZH_WORDS["all_passed"].format(total=len(cases("max_subarray_sum")))
 
 
 def test_every_problem_has_a_panel_and_a_browser_test() -> None:
