@@ -15,7 +15,9 @@ its own theme language, nav and search index (segmented by jieba with search/use
   Chinese home before the page paints; nothing happens without a stored choice (crawlers, first visits);
 - in the Chinese edition, points references to the vendored assets (KaTeX fonts, Pyodide and the judge that loads
   it, the offline shim) at the English edition's copy, which mkdocs.zh.yml does not copy a second time, and
-  leaves out nav entries whose page is not translated yet, and points a link to a page that is not translated
+  ranks the API reference (English docstrings) and the notebooks below the question pages in its search
+  (``SECONDARY_BOOST``, unless a page sets its own ``search.boost``), leaves out nav entries whose page is not
+  translated yet, and points a link to a page that is not translated
   yet at the English page (checked: it must exist), so the edition builds strictly while it is being translated
   (tests/docs/test_twins.py fails for the missing pages instead).
 """
@@ -45,6 +47,8 @@ DOCS = {"en": ROOT / "docs", "zh": ROOT / "docs" / "zh"}
 PREFIX = {"en": "", "zh": "zh/"}  # where each edition lives in the built site
 HREFLANG = {"en": "en", "zh": "zh-Hans"}
 STORAGE_KEY = "interview-answers.edition"
+SECONDARY = ("reference/", "notebooks/")  # zh pages a question page must outrank for its own words
+SECONDARY_BOOST = 0.1
 # References, from a Chinese page, to the assets mkdocs.zh.yml excludes (and judge.js, which finds Pyodide beside it).
 SHARED_ASSET = re.compile(r"""(?<=["'(])((?:\.\./)*)(assets/(?:vendor/|javascripts/judge[.\-]))""")
 LEVEL = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
@@ -225,6 +229,8 @@ def english_fallbacks(markdown: str, src_uri: str, use_directory_urls: bool, tra
 def on_page_markdown(markdown, page, config, files):  # noqa: D103 - MkDocs event
     if edition(config) != "zh":
         return markdown
+    if page.file.src_uri.startswith(SECONDARY):
+        page.meta.setdefault("search", {}).setdefault("boost", SECONDARY_BOOST)
     markdown = english_fallbacks(
         markdown, page.file.src_uri, config.use_directory_urls, lambda path: files.get_file_from_path(path) is not None
     )
@@ -272,6 +278,13 @@ def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
         chinese = next(e for e in page.meta["editions"] if e["key"] == "zh")
         return output.replace("<head>", "<head>" + home_redirect(chinese["href"]), 1)
     return output
+
+
+def on_serve(server, config, builder):  # noqa: D103 - MkDocs event
+    # docs/zh/ is under the watched docs/; the Chinese config is not
+    if edition(config) == "en" and ZH_CONFIG.is_file():
+        server.watch(str(ZH_CONFIG))
+    return server
 
 
 def on_post_build(config):  # noqa: D103 - MkDocs event

@@ -38,7 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PRESETS = ["mobile", "desktop"]
-DEFAULT_PAGES = ["/", "/round-2/r2-04-multi-head-attention/", "/notebooks/attention-step-by-step/"]
+DEFAULT_PAGES = [
+    "/", "/round-2/r2-04-multi-head-attention/", "/notebooks/attention-step-by-step/",
+    "/zh/round-2/r2-04-multi-head-attention/",  # the Chinese edition (mkdocs.zh.yml)
+]
 CHROME_FLAGS = [
     "--headless=new",
     "--no-sandbox",

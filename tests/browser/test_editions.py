@@ -104,14 +104,20 @@ def test_overview_tables_agree(built_site) -> None:
             assert not zh_href, f"{question['id']}: the zh table links a page that is not translated"
 
 
-@pytest.mark.browser
-def test_switch_goes_to_the_same_question_both_ways(fresh_context, site_url) -> None:
+def open_translated_question(context, site_url: str):
+    """The first question with a zh page, its URL, and a new tab showing its English page."""
     question = next((q for q in questions() if (ZH_DOCS / q["page"]).is_file()), None)
     if question is None:
         pytest.skip("no question page is translated yet")
     url = page_url(question["page"])
-    page = fresh_context.new_page()
+    page = context.new_page()
     page.goto(urljoin(site_url, url))
+    return question, url, page
+
+
+@pytest.mark.browser
+def test_switch_goes_to_the_same_question_both_ways(fresh_context, site_url) -> None:
+    question, url, page = open_translated_question(fresh_context, site_url)
     page.locator('a.edition-switch__link[data-edition="zh"]').click()
     page.wait_for_url(urljoin(site_url, "zh/" + url))
     assert page.locator("html").get_attribute("lang") == "zh"
@@ -138,12 +144,7 @@ def test_the_english_home_follows_the_stored_choice(fresh_context, site_url) -> 
 
 @pytest.mark.browser
 def test_practice_marks_are_shared_across_editions(fresh_context, site_url) -> None:
-    question = next((q for q in questions() if (ZH_DOCS / q["page"]).is_file()), None)
-    if question is None:
-        pytest.skip("no question page is translated yet")
-    url = page_url(question["page"])
-    page = fresh_context.new_page()
-    page.goto(urljoin(site_url, url))
+    question, url, page = open_translated_question(fresh_context, site_url)
     page.locator(".practice-bar .practice-known-box").check()
     page.goto(urljoin(site_url, "zh/" + url))
     assert page.locator(".practice-bar .practice-known-box").is_checked(), "the mark did not carry over to zh"

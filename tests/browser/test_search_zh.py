@@ -13,17 +13,12 @@ from urllib.parse import urljoin
 import pytest
 
 from tests.browser.helpers import DOCS, SearchBox, load_golden, page_url, questions
+from tests.browser.test_search import query_id
 
 TOP = 3
 ZH_PLACEHOLDER = "键入以开始搜索"  # Material's "Type to start searching" with theme.language zh
 GOLDEN = load_golden("zh")
 SECONDARY = ("zh/reference/", "zh/notebooks/")  # pages a question page must outrank for its own words
-
-
-def query_id(entry: dict, number: int) -> str:
-    """A readable ASCII test id: the question id and the query (or its position, for non-ASCII queries)."""
-    query = entry["query"] if entry["query"].isascii() else f"query-{number}"
-    return f"{entry['id']}:{query}"
 
 
 @pytest.fixture(scope="module")
