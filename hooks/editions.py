@@ -76,7 +76,9 @@ def site_path(language: str, url: str) -> str:
     return PREFIX[language] + ("" if url in ("", "./", ".") else url)
 
 
-def editions_of(src_uri: str, url: str, here: str, site_url: str | None, names: dict[str, str]) -> list[dict]:
+def editions_of(
+    src_uri: str, url: str, here: str, site_url: str | None, names: dict[str, str], home: str = ""
+) -> list[dict]:
     """The page in each edition: name, language, relative and absolute URL, whether it is this page's twin.
 
     Args:
@@ -85,20 +87,25 @@ def editions_of(src_uri: str, url: str, here: str, site_url: str | None, names: 
         here: the edition of the page (``en`` or ``zh``).
         site_url: this edition's ``site_url`` (absolute URLs need it), or None.
         names: the switch label of each edition.
+        home: the URL of an edition's home within it (``index.html`` without directory URLs), where the switch
+            of a page without a twin goes.
     """
     this = site_path(here, url)
     english_root = urljoin(site_url, "../" * PREFIX[here].count("/")) if site_url else None
     result = []
     for language, name in names.items():
         exists = language == here or twin_exists(src_uri, language)
-        target = site_path(language, url if exists else "")
+        target = site_path(language, url if exists else home)
+        href = get_relative_url(target, this) if target != this else "./"
+        if target.endswith("/") or not target:
+            href = href.rstrip("/") + "/"  # a folder: its index page, also from file://
         result.append({
             "key": language,
             "name": name,
             "lang": HREFLANG[language],
             "twin": exists,
             "current": language == here,
-            "href": get_relative_url(target, this) if target != this else "./",
+            "href": href,
             "absolute": urljoin(english_root, target) if english_root else None,
         })
     return result
@@ -265,7 +272,8 @@ def on_env(env, config, files):  # noqa: D103 - MkDocs event
 def on_page_context(context, page, config, nav):  # noqa: D103 - MkDocs event
     names = {key: config.extra["alternate_names"].get(HREFLANG[key], key) for key in PREFIX}
     here = edition(config)
-    editions = editions_of(page.file.src_uri, page.url, here, config.site_url, names)
+    home = "" if config.use_directory_urls else "index.html"
+    editions = editions_of(page.file.src_uri, page.url, here, config.site_url, names, home)
     page.meta["editions"] = editions
     config.extra["alternate"] = hreflang_links(editions)
     return context
