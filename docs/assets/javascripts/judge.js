@@ -51,7 +51,8 @@ function startWorker() {
   worker.onmessage = (event) => receive(event.data);
   worker.onerror = (event) => {
     event.preventDefault();
-    fail(event.message || "worker error");
+    if (current) fail(event.message || "worker error");
+    else stopWorker(); // a worker started ahead of time failed: the next run starts another
   };
   worker.postMessage({ type: "init", indexURL: PYODIDE_URL.href, pythonURL: PYTHON_URL.href });
 }
