@@ -13,7 +13,8 @@ which stops the build with the usual error.
 Executed notebooks are cached only while serving (``mkdocs serve`` rebuilds the whole site on every edit): the
 plugin's cache is turned on and keyed by the sources of the ``examples`` package (the notebook's own source is
 in the plugin's key already), one folder per edition (config file), so a second edition does not evict the
-first one's entries. ``mkdocs build`` (and therefore CI) never reads the cache and executes every notebook.
+first one's entries, and the other edition's build that the server starts uses it too. ``mkdocs build`` (and
+therefore CI) never reads the cache and executes every notebook.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ _moved: list[str] = []  # src_uris of the documentation files, in MkDocs' order,
 
 
 def on_startup(command, dirty):  # noqa: D103 - MkDocs event
-    # Config (and this module's state) is reloaded on every rebuild; the environment is not.
-    os.environ[SERVING] = "1" if command == "serve" else "0"
+    # The environment outlives a rebuild, and a build that `mkdocs serve` starts in a subprocess (the other
+    # edition's, hooks/editions.py) inherits it: that build serves too, and uses the caches.
+    if os.environ.get(SERVING) != "1":
+        os.environ[SERVING] = "1" if command == "serve" else "0"
 
 
 def examples_digest(root: Path) -> str:

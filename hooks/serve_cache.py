@@ -48,7 +48,10 @@ def serving() -> bool:
 
 
 def on_startup(command, dirty):  # noqa: D103 - MkDocs event
-    os.environ[SERVING] = "1" if command == "serve" else "0"
+    # The environment outlives a rebuild, and a build that `mkdocs serve` starts in a subprocess (the other
+    # edition's, hooks/editions.py) inherits it: that build serves too, and uses the caches.
+    if os.environ.get(SERVING) != "1":
+        os.environ[SERVING] = "1" if command == "serve" else "0"
 
 
 def tree_digest(root: Path, patterns: list[str]) -> str:

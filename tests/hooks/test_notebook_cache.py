@@ -93,3 +93,10 @@ def test_a_markdown_page_without_kernelspec_is_not_parsed_as_a_notebook(hook, tm
     assert quick(SimpleNamespace(abs_src_path=str(page))) is False
     assert quick(SimpleNamespace(abs_src_path=str(notebook))) is True
     assert asked == [str(notebook)]
+
+
+def test_a_build_started_by_the_server_uses_the_cache(hook) -> None:
+    hook.on_startup(command="serve", dirty=False)
+    hook.on_startup(command="build", dirty=False)  # the other edition's build, a subprocess of `mkdocs serve`
+    config = hook.on_config(config_with_plugin(ROOT))
+    assert config.plugins["mkdocs-jupyter"].config["cache"] is True
