@@ -9,7 +9,9 @@ its own theme language, nav and search index (segmented by jieba with search/use
   logger (so its warnings fail a ``--strict`` build) and moves it into ``<site>/zh/``;
 - gives every page of either edition its twin (same path in the other edition): ``<link rel="alternate"
   hreflang>`` for itself, its twin and ``x-default`` (Material writes ``extra.alternate``, set here per page to
-  absolute URLs), and ``page.meta["editions"]`` for the header's language switch (overrides/partials/alternate.html,
+  absolute URLs; written ``rel="alternate "``, the same link type for crawlers, because Material's script fetches
+  ``sitemap.xml`` beside the URL of every ``link[rel=alternate]``, which for a page URL is a request to the
+  production host or a 404), and ``page.meta["editions"]`` for the header's language switch (overrides/partials/alternate.html,
   relative links, so serving and file:// work); a page without a twin switches to the other edition's home;
 - on the English home only, sends a reader whose stored choice (the switch, local storage) is Chinese to the
   Chinese home before the page paints; nothing happens without a stored choice (crawlers, first visits);
@@ -33,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -51,6 +53,7 @@ SECONDARY = ("reference/", "notebooks/")  # zh pages a question page must outran
 SECONDARY_BOOST = 0.1
 # References, from a Chinese page, to the assets mkdocs.zh.yml excludes (and judge.js, which finds Pyodide beside it).
 SHARED_ASSET = re.compile(r"""(?<=["'(])((?:\.\./)*)(assets/(?:vendor/|javascripts/judge[.\-]))""")
+HREFLANG_LINK = re.compile(r'<link rel="alternate" (href="[^"]*" )hreflang=')
 LEVEL = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 # A Markdown link or image to a file of the site: [text](path.md#anchor), ![alt](../assets/x.svg)
 PAGE_LINK = re.compile(r"\]\((?P<target>[^()\s#:<>]+)(?P<anchor>#[^()\s]*)?\)")
@@ -109,6 +112,11 @@ def editions_of(
             "absolute": urljoin(english_root, target) if english_root else None,
         })
     return result
+
+
+def hide_from_material(html: str) -> str:
+    """The page's hreflang links as ``rel="alternate "``: out of Material's ``link[rel=alternate]`` sitemap fetch."""
+    return HREFLANG_LINK.sub(r'<link rel="alternate " \1hreflang=', html)
 
 
 def hreflang_links(editions: list[dict]) -> list[dict]:
@@ -280,6 +288,7 @@ def on_page_context(context, page, config, nav):  # noqa: D103 - MkDocs event
 
 
 def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
+    output = hide_from_material(output)
     if edition(config) == "zh":
         return SHARED_ASSET.sub(r"\1../\2", output)
     if page.file.src_uri == "index.md":
@@ -293,6 +302,15 @@ def on_serve(server, config, builder):  # noqa: D103 - MkDocs event
     if edition(config) == "en" and ZH_CONFIG.is_file():
         server.watch(str(ZH_CONFIG))
     return server
+
+
+def on_post_template(output_content, template_name, config):  # noqa: D103 - MkDocs event
+    # The 404 page links its assets by absolute path (it is served at any depth)
+    if edition(config) != "zh" or not config.site_url:
+        return output_content
+    here = urlsplit(config.site_url).path
+    english = posixpath.normpath(here + "..").rstrip("/") + "/"
+    return output_content.replace(f'"{here}assets/vendor/', f'"{english}assets/vendor/')
 
 
 def on_post_build(config):  # noqa: D103 - MkDocs event

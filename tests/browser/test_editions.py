@@ -22,7 +22,7 @@ BASE = "http://site/"  # links are compared after resolving them against the pag
 KNOWN_KEY = "interview-answers.known"
 EDITION_KEY = "interview-answers.edition"
 ZH_PLACEHOLDER = "键入以开始搜索"  # Material's search placeholder in Chinese
-ALTERNATE = re.compile(r'<link rel="alternate" href="(?P<href>[^"]+)" hreflang="(?P<lang>[^"]+)">')
+ALTERNATE = re.compile(r'<link rel="alternate " href="(?P<href>[^"]+)" hreflang="(?P<lang>[^"]+)">')
 SWITCH = re.compile(r'<a href="(?P<href>[^"]+)" hreflang="(?P<lang>[^"]+)"[^>]*class="edition-switch__link"')
 QUESTION_ROW = re.compile(r'data-question="(?P<id>[^"]+)">[^<]*</span></td>\s*<td>(?:<a href="(?P<href>[^"]+)")?')
 
@@ -56,16 +56,30 @@ def test_both_editions_are_built_with_their_own_search(built_site) -> None:
 
 
 def test_vendored_assets_are_not_copied_twice(built_site) -> None:
+    """The zh pages load KaTeX, Pyodide's judge and the offline shim from the English edition's copy."""
     site = built_site.directory
     assert (site / "assets" / "vendor" / "katex").is_dir()
     assert not (site / "zh" / "assets" / "vendor").exists()
-    html = html_of(site, "zh/", "round-1/r1-09-lora.md" if (ZH_DOCS / "round-1/r1-09-lora.md").is_file() else "index.md")
-    vendored = re.findall(r'(?:href|src)="([^"]*assets/vendor/[^"]+)"', html)
-    assert vendored, "the zh page loads no vendored asset (KaTeX's CSS)"
-    page = urljoin(BASE, "zh/round-1/r1-09-lora/")
-    for reference in vendored:
-        target = urlsplit(urljoin(page, reference)).path.removeprefix("/")
-        assert (site / target).is_file(), f"{reference} -> {target} does not exist"
+    shared = re.compile(r'(?:href|src|data-script)="([^"]*assets/(?:vendor/|javascripts/judge)[^"]*)"')
+    checked = 0
+    for html_file in (site / "zh").rglob("*.html"):
+        page = BASE + html_file.relative_to(site).as_posix()
+        for reference in shared.findall(html_file.read_text(encoding="utf-8")):
+            if reference.startswith("/"):  # the 404 page: absolute paths under the site's
+                reference = reference.removeprefix(urlsplit(SITE_URL).path)
+                target = reference
+            else:
+                target = urlsplit(urljoin(page, reference)).path.removeprefix("/")
+            assert not target.startswith("zh/"), f"{html_file}: {reference} is not the English copy"
+            assert (site / target).is_file(), f"{html_file}: {reference} -> {target} does not exist"
+            checked += 1
+    assert checked, "no zh page loads a vendored asset (KaTeX's CSS)"
+
+
+def test_every_zh_page_is_built(built_site) -> None:
+    sources = [p for p in ZH_DOCS.rglob("*.md")] + list((ZH_DOCS / "notebooks").glob("*.py"))
+    for source in sorted(p.relative_to(ZH_DOCS).as_posix() for p in sources):
+        assert (built_site.directory / "zh" / url_of(source) / "index.html").is_file(), f"docs/zh/{source} not built"
 
 
 @pytest.mark.parametrize("edition", ["", "zh/"])
@@ -73,6 +87,7 @@ def test_every_twin_links_its_twin(built_site, edition: str) -> None:
     other = "zh/" if edition == "" else ""
     for source in twins():
         html = html_of(built_site.directory, edition, source)
+        assert '<link rel="alternate" ' not in html, f"{edition}{source}: Material would fetch sitemap.xml beside it"
         url = url_of(source)
         alternates = {m.group("lang"): m.group("href") for m in ALTERNATE.finditer(html)}
         assert alternates == {
@@ -174,3 +189,17 @@ def test_offline_zh_edition_switches_and_searches(offline_site, fresh_context) -
     page.locator('a.edition-switch__link[data-edition="en"]').click()
     page.wait_for_url((offline_site / page_url(entry["page"], directory_urls=False)).as_uri())
     page.close()
+
+
+def test_zh_tags_page_and_footer_follow_the_zh_edition(built_site) -> None:
+    """The zh tags page links the zh question pages; previous/next links stay in the zh edition, in nav order."""
+    site = built_site.directory
+    tags = (site / "zh" / "tags" / "index.html").read_text(encoding="utf-8")
+    translated = [q for q in questions() if (ZH_DOCS / q["page"]).is_file()]
+    for question in translated:
+        assert f'href="../{page_url(question["page"])}"' in tags, f"zh tags page does not link {question['page']}"
+    for before, after in zip(translated, translated[1:]):
+        html = html_of(site, "zh/", before["page"])
+        links = re.findall(r'<a href="([^"]+)" class="md-footer__link md-footer__link--next"', html)
+        here = BASE + "zh/" + page_url(before["page"])
+        assert links and urljoin(here, links[0]) == BASE + "zh/" + page_url(after["page"]), before["page"]

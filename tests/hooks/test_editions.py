@@ -116,3 +116,23 @@ def test_home_redirect_is_tiny_and_needs_a_stored_choice(hook) -> None:
     script = hook.home_redirect("zh/")
     assert len(script) < 200 and 'localStorage.getItem("interview-answers.edition")==="zh"' in script
     assert 'location.replace("zh/")' in script
+
+
+def test_the_zh_404_page_loads_the_english_vendored_assets(hook) -> None:
+    class Config:
+        theme = {"language": "zh"}
+        site_url = "https://example.org/site/zh/"
+
+    html = '<link href="/site/zh/assets/vendor/katex/katex.min.css"><link href="/site/zh/assets/stylesheets/reader.css">'
+    assert hook.on_post_template(html, "404.html", Config) == (
+        '<link href="/site/assets/vendor/katex/katex.min.css"><link href="/site/zh/assets/stylesheets/reader.css">'
+    )
+
+
+def test_hreflang_links_are_kept_from_materials_sitemap_fetch(hook) -> None:
+    html = ('<link rel="alternate" href="https://e.org/a/" hreflang="en">'
+            '<link rel="alternate" type="application/rss+xml" href="feed.xml">')
+    assert hook.hide_from_material(html) == (
+        '<link rel="alternate " href="https://e.org/a/" hreflang="en">'
+        '<link rel="alternate" type="application/rss+xml" href="feed.xml">'
+    )
