@@ -141,11 +141,10 @@ class Server:
                 cwd=tree.path, env=environment(tree.path), stdout=out, stderr=subprocess.STDOUT,
             )
         wait_until(lambda: "Serving on" in self.log.read_text(encoding="utf-8"), 900, f"{tree.name}: serve")
-        wait_until(lambda: self.builds() >= 1, 60, f"{tree.name}: first build")
 
     def builds(self) -> int:
-        """Builds the server finished so far (its first one included)."""
-        return self.log.read_text(encoding="utf-8").count("Documentation built in")
+        """Rebuilds the server has finished and serves (it logs "Reloading browsers" after each one)."""
+        return self.log.read_text(encoding="utf-8").count("Reloading browsers")
 
     def served_after(self, change, done) -> float:
         """Seconds from ``change()`` until ``done(html of the page)`` holds for what the server returns."""
