@@ -26,6 +26,7 @@ its own theme language, nav and search index (segmented by jieba with search/use
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import posixpath
@@ -34,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import types
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -62,6 +64,11 @@ ENGLISH_HREF = re.compile(r'(?P<attribute>href|src)="english-edition:(?P<path>[^
 LOG_LINE = re.compile(r"^(?P<level>DEBUG|INFO|WARNING|ERROR)\s+-\s+(?P<message>.*)$")
 
 _zh_build: dict[str, object] = {}  # the running subprocess of the Chinese edition, its log and output directory
+SERVING = "INTERVIEW_SITE_SERVING"  # set by hooks/notebook_cache.py and hooks/serve_cache.py on startup
+# What the Chinese build reads besides docs/zh (whose assets link to docs/assets): while serving, an edit
+# outside these (an English page) leaves the Chinese edition as it was, and its last build is reused.
+ZH_INPUTS = ("docs/zh", "docs/assets", "docs/questions.yml", "examples", "hooks", "overrides", "benchmarks",
+             "search", "mkdocs.yml", "mkdocs.zh.yml")
 
 
 def edition(config) -> str:
@@ -154,6 +161,27 @@ def home_redirect(target: str) -> str:
     )
 
 
+def zh_inputs_digest() -> str:
+    """A digest of the files the Chinese build reads (path, size, modification time) and of which English pages
+    exist (a link to an untranslated page goes to its English page)."""
+    digest = hashlib.sha256()
+    for top in ZH_INPUTS:
+        path = ROOT / top
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        for file in sorted(f for f in files if "__pycache__" not in f.parts):
+            stat = file.stat()
+            digest.update(f"{file.relative_to(ROOT)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for page in sorted(DOCS["en"].rglob("*.md")):
+        digest.update(page.relative_to(ROOT).as_posix().encode() + b"\n")
+    return digest.hexdigest()
+
+
+def last_zh_build() -> dict:
+    """While serving: the digest and a copy of the last Chinese build (outlives MkDocs' reloading of the hooks)."""
+    holder = sys.modules.setdefault("interview_site_caches", types.ModuleType("interview_site_caches"))
+    return holder.__dict__.setdefault("zh_edition", {})
+
+
 def start_zh_build(config) -> None:
     """Start the Chinese edition's build in a subprocess, into a temporary directory."""
     output = Path(tempfile.mkdtemp(prefix="site-zh-"))
@@ -182,7 +210,13 @@ def relog(text: str) -> None:
 
 def finish_zh_build(site_dir: str) -> None:
     """Wait for the Chinese build, report its output and move it into ``<site_dir>/zh``."""
+    target = Path(site_dir) / "zh"
+    if "reuse" in _zh_build:  # serving, and nothing the Chinese build reads has changed
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(_zh_build.pop("reuse"), target, symlinks=True)
+        return
     process, log_file, output = _zh_build["process"], _zh_build["log"], _zh_build["output"]
+    digest = _zh_build.get("digest")
     _zh_build.clear()
     try:
         returncode = process.wait(timeout=900)
@@ -190,9 +224,14 @@ def finish_zh_build(site_dir: str) -> None:
         relog(text)
         if returncode != 0:
             raise PluginError(f"the Chinese edition (mkdocs.zh.yml) did not build:\n{text[-4000:]}")
-        target = Path(site_dir) / "zh"
         shutil.rmtree(target, ignore_errors=True)
         shutil.move(str(output / "zh"), target)
+        if digest is not None:  # serving: keep a copy for the rebuilds that do not touch the Chinese edition
+            last = last_zh_build()
+            copy = Path(last.setdefault("directory", tempfile.mkdtemp(prefix="site-zh-last-"))) / "zh"
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(target, copy, symlinks=True)
+            last.update(digest=digest, copy=copy)
     finally:
         shutil.rmtree(output, ignore_errors=True)
         log_file.unlink(missing_ok=True)
@@ -267,8 +306,18 @@ def on_page_content(html, page, config, files):  # noqa: D103 - MkDocs event
 
 
 def on_pre_build(config):  # noqa: D103 - MkDocs event
-    if edition(config) == "en" and ZH_CONFIG.is_file():
-        start_zh_build(config)
+    if edition(config) != "en" or not ZH_CONFIG.is_file():
+        return
+    if os.environ.get(SERVING) != "1":
+        start_zh_build(config)  # mkdocs build, CI, the tests: always a fresh build
+        return
+    digest, last = zh_inputs_digest(), last_zh_build()
+    if last.get("digest") == digest and Path(last["copy"]).is_dir():
+        _zh_build["reuse"] = last["copy"]
+        log.info("[zh] unchanged since the last build: reused")
+        return
+    start_zh_build(config)
+    _zh_build["digest"] = digest
 
 
 def on_env(env, config, files):  # noqa: D103 - MkDocs event

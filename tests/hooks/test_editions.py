@@ -136,3 +136,52 @@ def test_hreflang_links_are_kept_from_materials_sitemap_fetch(hook) -> None:
         '<link rel="alternate " href="https://e.org/a/" hreflang="en">'
         '<link rel="alternate" type="application/rss+xml" href="feed.xml">'
     )
+
+
+@pytest.fixture
+def tree(hook, tmp_path, monkeypatch):
+    """A small repository: a zh page, an English page, an examples module."""
+    for path in ("docs/zh/round-1/a.md", "docs/round-1/a.md", "examples/x.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("# A\n")
+    monkeypatch.setattr(hook, "ROOT", tmp_path)
+    monkeypatch.setitem(hook.DOCS, "en", tmp_path / "docs")
+    return tmp_path
+
+
+def test_the_zh_digest_follows_what_the_chinese_build_reads(hook, tree) -> None:
+    first = hook.zh_inputs_digest()
+    (tree / "docs/round-1/a.md").write_text("# A, edited\n")  # an English page's text: not read by the zh build
+    assert hook.zh_inputs_digest() == first
+    (tree / "docs/zh/round-1/a.md").write_text("# A，改过\n")
+    second = hook.zh_inputs_digest()
+    assert second != first
+    (tree / "examples/x.py").write_text("X = 2\n")
+    assert hook.zh_inputs_digest() != second
+    third = hook.zh_inputs_digest()
+    (tree / "docs/round-1/b.md").write_text("# B\n")  # a new English page: a link target for untranslated pages
+    assert hook.zh_inputs_digest() != third
+
+
+def test_serving_reuses_the_last_chinese_build_while_its_inputs_are_unchanged(hook, tree, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(hook.SERVING, "1")
+    monkeypatch.setattr(hook, "ZH_CONFIG", tree / "mkdocs.zh.yml")
+    (tree / "mkdocs.zh.yml").write_text("INHERIT: mkdocs.yml\n")
+    copy = tmp_path / "last" / "zh"
+    copy.mkdir(parents=True)
+    (copy / "index.html").write_text("中文")
+    last = {"digest": hook.zh_inputs_digest(), "copy": copy}
+    monkeypatch.setattr(hook, "last_zh_build", lambda: last)
+    started = []
+    monkeypatch.setattr(hook, "start_zh_build", lambda config: started.append(config))
+    config = {"docs_dir": str(tree / "docs")}
+    monkeypatch.setattr(hook, "edition", lambda config: "en")
+    hook.on_pre_build(config)
+    assert started == []
+    site = tmp_path / "site"
+    hook.finish_zh_build(str(site))
+    assert (site / "zh" / "index.html").read_text() == "中文"
+    (tree / "docs/zh/round-1/a.md").write_text("# A，改过\n")
+    hook.on_pre_build(config)
+    assert started == [config]
+    hook._zh_build.clear()
