@@ -2,8 +2,8 @@
 
 mkdocs-jupyter executes each notebook when MkDocs renders its page, one after another, each in a newly
 started kernel, while the build waits. This hook starts every notebook the plugin would execute as soon as the
-files are known (``on_nav``), all in one background thread (one asyncio loop, one kernel per notebook, at
-most :data:`WORKERS` at once), and moves the notebook pages to the end of the files' reading order so the
+files are known (``on_nav``), one after another in one kernel in a background thread (put back to a new
+kernel's state between notebooks: :func:`start_executions`), and moves the notebook pages to the end of the files' reading order so the
 Markdown pages are read and rendered meanwhile; the original order is put back before pages are written
 (``on_env``), so the built site is the same. When a notebook page is rendered, mkdocs-jupyter converts it as
 before, but its ``ExecutePreprocessor`` hands back the notebook executed in the background (same cells, checked)
@@ -20,6 +20,7 @@ therefore CI) never reads the cache and executes every notebook.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -29,9 +30,6 @@ from concurrent.futures import Future
 from pathlib import Path
 
 SERVING = "INTERVIEW_SITE_SERVING"
-# Kernels running at once (each takes ~1.7 s of CPU to start, then a few hundred MB). All four of the site's
-# notebooks start together: the pages wait only for the last one, so a long notebook must not start late.
-WORKERS = int(os.environ.get("NOTEBOOK_WORKERS", max(4, os.cpu_count() or 1)))
 
 _executions: dict[str, Future] = {}  # notebook path -> Future of its executed NotebookNode
 _moved: list[str] = []  # src_uris of the documentation files, in MkDocs' order, when notebook pages were moved
@@ -132,31 +130,126 @@ def read_notebook(path: str):
     return nbformat.read(path, as_version=4)
 
 
-def start_executions(paths: list[str], kernel_name: str, allow_errors: bool) -> dict[str, Future]:
-    """Execute the notebooks at ``paths`` in one background thread, :data:`WORKERS` kernels at a time."""
+# Run in the kernel before its first notebook: what a newly started kernel looks like, kept in a module of its
+# own (not in the notebooks' namespace), with the modules every notebook imports loaded once.
+BASELINE = """
+def _baseline():
+    import copy, os, random, sys, types, warnings
+    import matplotlib, matplotlib.pyplot, torch
+    state = types.ModuleType("_interview_site_fresh_kernel")
+    state.__dict__.update(
+        cwd=os.getcwd(), path=list(sys.path), environ=dict(os.environ), filters=list(warnings.filters),
+        rc=copy.deepcopy(dict(matplotlib.rcParams)), random=random.getstate(), torch_rng=torch.get_rng_state(),
+        threads=torch.get_num_threads(), dtype=torch.get_default_dtype(), modules=set(sys.modules),
+    )
+    sys.modules[state.__name__] = state
+_baseline()
+del _baseline
+"""
+# Run between two notebooks: the namespace, history and execution count, figures, rc settings, random states,
+# torch's global settings, working directory, sys.path, environment, warning filters and the site's own
+# modules as a new kernel has them. Leaves no name behind.
+FRESH = """
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+def _fresh():
+    import os, random, sys, warnings
+    import matplotlib, matplotlib.pyplot, torch
+    state = sys.modules["_interview_site_fresh_kernel"]
+    matplotlib.pyplot.close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams.update(state.rc)
+    random.setstate(state.random)
+    torch.set_rng_state(state.torch_rng)
+    torch.set_num_threads(state.threads)
+    torch.set_default_dtype(state.dtype)
+    torch.set_grad_enabled(True)
+    torch.use_deterministic_algorithms(False)
+    os.chdir(state.cwd)
+    sys.path[:] = state.path
+    os.environ.clear()
+    os.environ.update(state.environ)
+    warnings.filters[:] = state.filters
+    for name in [m for m in sys.modules if m not in state.modules]:
+        if name.split(".")[0] in ("examples", "benchmarks"):  # the site's own code: imported afresh
+            del sys.modules[name]
+_fresh()
+del _fresh
+"""
+
+
+async def run_quietly(client, code: str) -> None:
+    """Run ``code`` in the client's kernel, outside the notebook (no output, no history); raise if it fails."""
+    message = client.kc.execute(code, silent=True, store_history=False)
+    reply = await client.async_wait_for_reply(message)
+    if reply is None or reply["content"]["status"] != "ok":
+        content = reply["content"] if reply else {}
+        raise RuntimeError(f"resetting the notebook kernel failed: {content.get('ename')}: {content.get('evalue')}")
+
+
+def start_executions(
+    paths: list[str], kernel_name: str, allow_errors: bool, **kernel_options
+) -> dict[str, Future]:
+    """Execute the notebooks at ``paths`` one after another in one kernel, in a background thread.
+
+    Starting a kernel and importing torch and matplotlib in it costs about 2 s of CPU, more than most notebooks'
+    own cells; a build pays it once per edition. Before each notebook but the first, the kernel is put back to
+    how a new one starts (:data:`FRESH`): a notebook that uses a name, seed or setting it did not make itself
+    fails (or differs) as it would for a reader. tests/hooks/test_notebook_cache.py checks each reset item.
+    ``kernel_options`` go to the kernel manager's ``start_kernel`` (e.g. ``cwd``, ``env``).
+    """
     futures = {path: Future() for path in paths}
 
     async def execute_all() -> None:
         from nbclient import NotebookClient
 
-        limit = asyncio.Semaphore(WORKERS)
-
-        async def execute(path: str) -> None:
-            async with limit:
+        kernel = NotebookClient(nbformat_empty(), kernel_name=kernel_name)
+        kernel.km = kernel.create_kernel_manager()
+        try:
+            await kernel.async_start_new_kernel(**kernel_options)
+            await kernel.async_start_new_kernel_client()
+            await run_quietly(kernel, BASELINE)
+            for number, path in enumerate(paths):
                 try:
+                    if number:
+                        await run_quietly(kernel, FRESH)
                     notebook = read_notebook(path)
                     client = NotebookClient(
-                        notebook, kernel_name=kernel_name, allow_errors=allow_errors, store_widget_state=True
+                        notebook, km=kernel.km, kernel_name=kernel_name, allow_errors=allow_errors,
+                        store_widget_state=True,
                     )
+                    client.kc = kernel.kc
                     await client.async_execute()
-                    futures[path].set_result(notebook)
+                    atexit.unregister(client._cleanup_kernel)
+                    futures[path].set_result(number_results(notebook))
                 except BaseException as error:  # noqa: BLE001 - reported when the page is rendered
                     futures[path].set_exception(error)
-
-        await asyncio.gather(*(execute(path) for path in paths))
+        except BaseException as error:  # noqa: BLE001 - the kernel did not start: each page reports it
+            for future in futures.values():
+                if not future.done():
+                    future.set_exception(error)
+        finally:
+            await kernel._async_cleanup_kernel()
 
     threading.Thread(target=asyncio.run, args=(execute_all(),), name="notebooks", daemon=True).start()
     return futures
+
+
+def nbformat_empty():
+    """An empty notebook (the kernel's own client needs one)."""
+    import nbformat
+
+    return nbformat.v4.new_notebook()
+
+
+def number_results(notebook):
+    """The notebook with each result's ``Out[n]`` number equal to its cell's ``In[n]``, as in a new kernel."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", ()):
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = cell.execution_count
+    return notebook
 
 
 def on_nav(nav, config, files):  # noqa: D103 - MkDocs event (every hook's on_files has run: all files known)

@@ -100,3 +100,65 @@ def test_a_build_started_by_the_server_uses_the_cache(hook) -> None:
     hook.on_startup(command="build", dirty=False)  # the other edition's build, a subprocess of `mkdocs serve`
     config = hook.on_config(config_with_plugin(ROOT))
     assert config.plugins["mkdocs-jupyter"].config["cache"] is True
+
+
+def write_notebook(path: Path, *sources: str) -> str:
+    import nbformat
+
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources]), path)
+    return str(path)
+
+
+FIRST_DRAWS = "import torch\nprint(torch.rand(3).tolist())"
+# Everything a notebook could leave behind for the next one in the same kernel.
+LITTER = """
+import os, sys, warnings
+import matplotlib.pyplot as plt
+import torch
+import examples.attention
+litter = 1
+examples.attention.litter = 1
+torch.manual_seed(5); torch.rand(7)
+torch.set_default_dtype(torch.float64)
+torch.set_grad_enabled(False)
+torch.set_num_threads(1)
+plt.rcParams["lines.linewidth"] = 9
+plt.figure()
+sys.path.insert(0, "/litter")
+os.environ["LITTER"] = "1"
+os.chdir("/")
+warnings.simplefilter("error")
+"""
+FRESH_CHECKS = """
+import os, sys, warnings
+import matplotlib.pyplot as plt
+import torch
+import examples.attention
+assert "litter" not in globals() and not hasattr(examples.attention, "litter")
+assert torch.get_default_dtype() is torch.float32 and torch.is_grad_enabled()
+assert plt.rcParams["lines.linewidth"] != 9 and plt.get_fignums() == []
+assert "/litter" not in sys.path and "LITTER" not in os.environ and os.getcwd() != "/"
+assert ("error", None, Warning, None, 0) not in warnings.filters
+print(torch.rand(3).tolist())
+"""
+
+
+def test_notebooks_share_a_kernel_reset_to_a_new_kernels_state(hook, tmp_path) -> None:
+    paths = [
+        write_notebook(tmp_path / "draws.ipynb", FIRST_DRAWS),
+        write_notebook(tmp_path / "litter.ipynb", LITTER, "1 + 1"),
+        str(tmp_path / "unreadable.ipynb"),
+        write_notebook(tmp_path / "checks.ipynb", "torch", "x = 1", FRESH_CHECKS, "x + 1"),
+    ]
+    Path(paths[2]).write_text("not a notebook")
+    futures = hook.start_executions(paths, "python3", allow_errors=True)
+    fresh_draws = futures[paths[0]].result(timeout=120).cells[0].outputs[0].text
+    litter = futures[paths[1]].result(timeout=120)
+    assert [cell.execution_count for cell in litter.cells] == [1, 2]
+    assert litter.cells[1].outputs[0].execution_count == 2  # Out[2], as in a new kernel
+    with pytest.raises(Exception):  # noqa: B017, PT011 - a notebook that fails fails alone
+        futures[paths[2]].result(timeout=120)
+    checks = futures[paths[3]].result(timeout=120)
+    assert checks.cells[0].outputs[0].ename == "NameError"  # an earlier notebook's imports are gone
+    assert checks.cells[2].outputs[0].text == fresh_draws  # torch's random state is the new kernel's again
+    assert checks.cells[3].execution_count == 4 and checks.cells[3].outputs[0].data["text/plain"] == "2"
