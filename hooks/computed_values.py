@@ -5,14 +5,21 @@ package or a results file, so they cannot drift from the code. The expression is
 Python; every module under ``examples`` and ``benchmarks`` is importable by its full
 dotted name, and ``site_checks`` is the test suite's collector of page code blocks (for counts).
 Fenced code blocks are left alone. An expression that fails aborts the build.
+
+While serving, a value is kept for the life of the server and computed again only when a file under
+``examples`` or ``benchmarks`` changes (its path, size or modification time); expressions that count the
+pages' blocks (``site_checks``) are always computed. ``mkdocs build`` computes every value.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
 import pkgutil
 import re
 import sys
+import types
 from pathlib import Path
 
 import examples
@@ -21,6 +28,34 @@ ROOT = Path(__file__).resolve().parents[1]
 
 EXPRESSION = re.compile(r"\{\{\s*(.+?)\s*\}\}")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+SERVING = "INTERVIEW_SITE_SERVING"  # set by hooks/serve_cache.py
+SOURCES = ("examples", "benchmarks")  # what the values are computed from
+
+_values: dict[str, str] | None = None  # this build's cache of values (None: not serving, or not set up yet)
+
+
+def sources_digest() -> str:
+    """A digest of the path, size and modification time of every file under :data:`SOURCES`."""
+    digest = hashlib.sha256()
+    for top in SOURCES:
+        for path in sorted(p for p in (ROOT / top).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(ROOT)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def served_values() -> dict[str, str] | None:
+    """While serving: the values computed so far from the current sources (kept across rebuilds); else None."""
+    global _values
+    if _values is None and os.environ.get(SERVING) == "1":
+        holder = sys.modules.setdefault("interview_site_caches", types.ModuleType("interview_site_caches"))
+        kept = holder.__dict__.setdefault("computed_values", {})
+        digest = sources_digest()
+        if kept.get("digest") != digest:
+            kept.clear()
+            kept.update(digest=digest, values={})
+        _values = kept["values"]
+    return _values
 
 
 class ExamplesNamespace(dict):
@@ -55,7 +90,7 @@ def render_values(markdown: str, where: str) -> str:
     Returns:
         The page source with each expression replaced by ``str(value)``.
     """
-    namespace = ExamplesNamespace()
+    namespace, values = ExamplesNamespace(), served_values()
     out, fence = [], None
     for number, line in enumerate(markdown.splitlines(keepends=True), start=1):
         match = FENCE.match(line)
@@ -68,9 +103,18 @@ def render_values(markdown: str, where: str) -> str:
             out.append(line)
             continue
         if fence is None:
-            line = EXPRESSION.sub(lambda m: evaluate(m.group(1), namespace, where, number), line)
+            line = EXPRESSION.sub(lambda m: value(m.group(1), namespace, values, where, number), line)
         out.append(line)
     return "".join(out)
+
+
+def value(expression: str, namespace: dict, values: dict | None, where: str, line: int) -> str:
+    """The value of ``expression``: from ``values`` (the serving cache) if it is there, else evaluated."""
+    if values is None or "site_checks" in expression:
+        return evaluate(expression, namespace, where, line)
+    if expression not in values:
+        values[expression] = evaluate(expression, namespace, where, line)
+    return values[expression]
 
 
 def evaluate(expression: str, namespace: dict, where: str, line: int) -> str:

@@ -4,9 +4,12 @@ The Chinese edition is its own MkDocs config, ``mkdocs.zh.yml`` (docs/zh/ -> <si
 its own theme language, nav and search index (segmented by jieba with search/userdict.txt). This hook
 
 - builds it with every build of the English edition (``mkdocs build``, ``mkdocs serve``, the tests' build,
-  ``make offline``): a ``mkdocs build -f mkdocs.zh.yml`` subprocess starts at ``on_pre_build`` and runs on the
-  other core while the English pages build; ``on_post_build`` waits for it, logs its output through MkDocs'
-  logger (so its warnings fail a ``--strict`` build) and moves it into ``<site>/zh/``;
+  ``make offline``), on the other core while the English pages build, starting at ``on_pre_build``:
+  ``mkdocs build -f mkdocs.zh.yml`` in a new process, except while serving, where one worker process
+  (hooks/edition_worker.py) does every rebuild and keeps its caches (hooks/serve_cache.py, the notebooks' cache),
+  and is not asked at all when nothing the Chinese build reads has changed (:func:`zh_inputs_digest`);
+  ``on_post_build`` waits for it, logs its output through MkDocs' logger (so its warnings fail a ``--strict``
+  build) and puts it in ``<site>/zh/``;
 - gives every page of either edition its twin (same path in the other edition): ``<link rel="alternate"
   hreflang>`` for itself, its twin and ``x-default`` (Material writes ``extra.alternate``, set here per page to
   absolute URLs; written ``rel="alternate "``, the same link type for crawlers, because Material's script fetches
@@ -26,6 +29,8 @@ its own theme language, nav and search index (segmented by jieba with search/use
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import logging
 import os
@@ -176,25 +181,83 @@ def zh_inputs_digest() -> str:
     return digest.hexdigest()
 
 
-def last_zh_build() -> dict:
-    """While serving: the digest and a copy of the last Chinese build (outlives MkDocs' reloading of the hooks)."""
+def serving_state() -> dict:
+    """While serving: the Chinese edition's worker, its output and the digest of its last build (outlives MkDocs'
+    reloading of the hooks on each rebuild)."""
     holder = sys.modules.setdefault("interview_site_caches", types.ModuleType("interview_site_caches"))
     return holder.__dict__.setdefault("zh_edition", {})
 
 
-def start_zh_build(config) -> None:
-    """Start the Chinese edition's build in a subprocess, into a temporary directory."""
-    output = Path(tempfile.mkdtemp(prefix="site-zh-"))
-    log_file = output.with_suffix(".log")
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(ZH_CONFIG), "--site-dir", str(output / "zh")]
-    if config.strict:
-        command.append("--strict")
+def zh_build_command(config) -> tuple[list[str], dict[str, str]]:
+    """The environment of the Chinese edition's build, and the strict flag as a list (empty or ``--strict``)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if config.site_url:
         env["ZH_SITE_URL"] = urljoin(config.site_url, PREFIX["zh"])
+    return (["--strict"] if config.strict else []), env
+
+
+def start_zh_build(config) -> None:
+    """Start the Chinese edition's build in a new process, into a temporary directory (``mkdocs build``)."""
+    output = Path(tempfile.mkdtemp(prefix="site-zh-"))
+    log_file = output.with_suffix(".log")
+    strict, env = zh_build_command(config)
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(ZH_CONFIG), "--site-dir", str(output / "zh"), *strict]
     with open(log_file, "w", encoding="utf-8") as handle:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     _zh_build.update(process=process, log=log_file, output=output)
+
+
+def zh_worker(config) -> dict:
+    """While serving: the worker process that builds the Chinese edition on request (hooks/edition_worker.py),
+    started on first use and again if it has exited. Its builds keep their caches between rebuilds."""
+    state = serving_state()
+    worker = state.get("worker")
+    if worker is None or worker.poll() is not None:
+        strict, env = zh_build_command(config)
+        directory = Path(tempfile.mkdtemp(prefix="site-zh-worker-"))
+        worker = subprocess.Popen(
+            [sys.executable, str(ROOT / "hooks" / "edition_worker.py"), str(ZH_CONFIG), *strict],
+            cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        atexit.register(stop_worker, worker, directory)
+        state.update(worker=worker, directory=directory, digest=None, pending=False)
+    return state
+
+
+def stop_worker(worker: subprocess.Popen, directory: Path) -> None:
+    """End the worker (its input closes) and remove its output."""
+    with contextlib.suppress(OSError):
+        worker.stdin.close()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def request_zh_build(config, digest: str) -> None:
+    """While serving: ask the worker for a build of the Chinese edition (answered in :func:`finish_zh_build`)."""
+    state = zh_worker(config)
+    if state["pending"]:  # the last English rebuild failed before it collected the answer
+        state["worker"].stdout.readline()
+    directory = state["directory"]
+    state["worker"].stdin.write(f"{directory / 'zh'}\t{directory / 'build.log'}\n")
+    state["worker"].stdin.flush()
+    state.update(pending=True, digest=None)
+    _zh_build.update(worker=state, digest=digest)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """``target`` as a copy of the directory ``source``, by hard links where the file system allows."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target, symlinks=True, copy_function=link)
 
 
 def relog(text: str) -> None:
@@ -209,14 +272,24 @@ def relog(text: str) -> None:
 
 
 def finish_zh_build(site_dir: str) -> None:
-    """Wait for the Chinese build, report its output and move it into ``<site_dir>/zh``."""
+    """Wait for the Chinese build, report its output and put it in ``<site_dir>/zh``."""
     target = Path(site_dir) / "zh"
     if "reuse" in _zh_build:  # serving, and nothing the Chinese build reads has changed
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(_zh_build.pop("reuse"), target, symlinks=True)
+        link_tree(_zh_build.pop("reuse"), target)
+        return
+    if "worker" in _zh_build:  # serving: the worker's answer
+        state, digest = _zh_build.pop("worker"), _zh_build.pop("digest")
+        answer = state["worker"].stdout.readline().strip()
+        state["pending"] = False
+        log_file = state["directory"] / "build.log"
+        text = log_file.read_text(encoding="utf-8") if log_file.is_file() else ""
+        relog(text)
+        if answer != "0":
+            raise PluginError(f"the Chinese edition (mkdocs.zh.yml) did not build:\n{text[-4000:]}")
+        state["digest"] = digest
+        link_tree(state["directory"] / "zh", target)
         return
     process, log_file, output = _zh_build["process"], _zh_build["log"], _zh_build["output"]
-    digest = _zh_build.get("digest")
     _zh_build.clear()
     try:
         returncode = process.wait(timeout=900)
@@ -226,12 +299,6 @@ def finish_zh_build(site_dir: str) -> None:
             raise PluginError(f"the Chinese edition (mkdocs.zh.yml) did not build:\n{text[-4000:]}")
         shutil.rmtree(target, ignore_errors=True)
         shutil.move(str(output / "zh"), target)
-        if digest is not None:  # serving: keep a copy for the rebuilds that do not touch the Chinese edition
-            last = last_zh_build()
-            copy = Path(last.setdefault("directory", tempfile.mkdtemp(prefix="site-zh-last-"))) / "zh"
-            shutil.rmtree(copy, ignore_errors=True)
-            shutil.copytree(target, copy, symlinks=True)
-            last.update(digest=digest, copy=copy)
     finally:
         shutil.rmtree(output, ignore_errors=True)
         log_file.unlink(missing_ok=True)
@@ -309,15 +376,14 @@ def on_pre_build(config):  # noqa: D103 - MkDocs event
     if edition(config) != "en" or not ZH_CONFIG.is_file():
         return
     if os.environ.get(SERVING) != "1":
-        start_zh_build(config)  # mkdocs build, CI, the tests: always a fresh build
+        start_zh_build(config)  # mkdocs build, CI, the tests: always a fresh build in a new process
         return
-    digest, last = zh_inputs_digest(), last_zh_build()
-    if last.get("digest") == digest and Path(last["copy"]).is_dir():
-        _zh_build["reuse"] = last["copy"]
+    digest, state = zh_inputs_digest(), serving_state()
+    if state.get("digest") == digest and (state["directory"] / "zh").is_dir():
+        _zh_build["reuse"] = state["directory"] / "zh"
         log.info("[zh] unchanged since the last build: reused")
         return
-    start_zh_build(config)
-    _zh_build["digest"] = digest
+    request_zh_build(config, digest)
 
 
 def on_env(env, config, files):  # noqa: D103 - MkDocs event

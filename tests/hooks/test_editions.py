@@ -167,21 +167,22 @@ def test_serving_reuses_the_last_chinese_build_while_its_inputs_are_unchanged(ho
     monkeypatch.setenv(hook.SERVING, "1")
     monkeypatch.setattr(hook, "ZH_CONFIG", tree / "mkdocs.zh.yml")
     (tree / "mkdocs.zh.yml").write_text("INHERIT: mkdocs.yml\n")
-    copy = tmp_path / "last" / "zh"
-    copy.mkdir(parents=True)
-    (copy / "index.html").write_text("中文")
-    last = {"digest": hook.zh_inputs_digest(), "copy": copy}
-    monkeypatch.setattr(hook, "last_zh_build", lambda: last)
-    started = []
-    monkeypatch.setattr(hook, "start_zh_build", lambda config: started.append(config))
+    worker_output = tmp_path / "worker"
+    (worker_output / "zh").mkdir(parents=True)
+    (worker_output / "zh" / "index.html").write_text("中文")
+    state = {"digest": hook.zh_inputs_digest(), "directory": worker_output}
+    monkeypatch.setattr(hook, "serving_state", lambda: state)
+    requested = []
+    monkeypatch.setattr(hook, "request_zh_build", lambda config, digest: requested.append(digest))
     config = {"docs_dir": str(tree / "docs")}
     monkeypatch.setattr(hook, "edition", lambda config: "en")
     hook.on_pre_build(config)
-    assert started == []
+    assert requested == []
     site = tmp_path / "site"
     hook.finish_zh_build(str(site))
     assert (site / "zh" / "index.html").read_text() == "中文"
+    assert (site / "zh" / "index.html").stat().st_ino == (worker_output / "zh" / "index.html").stat().st_ino  # linked
     (tree / "docs/zh/round-1/a.md").write_text("# A，改过\n")
     hook.on_pre_build(config)
-    assert started == [config]
+    assert requested == [hook.zh_inputs_digest()]
     hook._zh_build.clear()
