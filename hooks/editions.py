@@ -69,6 +69,7 @@ ENGLISH_HREF = re.compile(r'(?P<attribute>href|src)="english-edition:(?P<path>[^
 LOG_LINE = re.compile(r"^(?P<level>DEBUG|INFO|WARNING|ERROR)\s+-\s+(?P<message>.*)$")
 
 _zh_build: dict[str, object] = {}  # the running subprocess of the Chinese edition, its log and output directory
+ZH_SWITCH = "ZH_EDITION"  # ZH_EDITION=false: the English edition alone (a quicker look, or to time it alone)
 SERVING = "INTERVIEW_SITE_SERVING"  # set by hooks/notebook_cache.py and hooks/serve_cache.py on startup
 # What the Chinese build reads besides docs/zh (whose assets link to docs/assets): while serving, an edit
 # outside these (an English page) leaves the Chinese edition as it was, and its last build is reused.
@@ -374,6 +375,10 @@ def on_page_content(html, page, config, files):  # noqa: D103 - MkDocs event
 
 def on_pre_build(config):  # noqa: D103 - MkDocs event
     if edition(config) != "en" or not ZH_CONFIG.is_file():
+        return
+    if os.environ.get(ZH_SWITCH, "true").lower() in ("0", "false", "no"):
+        log.info("[zh] not built (%s=%s): the language switch's Chinese pages are missing", ZH_SWITCH,
+                 os.environ[ZH_SWITCH])
         return
     if os.environ.get(SERVING) != "1":
         start_zh_build(config)  # mkdocs build, CI, the tests: always a fresh build in a new process

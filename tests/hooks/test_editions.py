@@ -186,3 +186,16 @@ def test_serving_reuses_the_last_chinese_build_while_its_inputs_are_unchanged(ho
     hook.on_pre_build(config)
     assert requested == [hook.zh_inputs_digest()]
     hook._zh_build.clear()
+
+
+def test_zh_edition_false_builds_the_english_edition_alone(hook, monkeypatch) -> None:
+    started = []
+    monkeypatch.setattr(hook, "start_zh_build", started.append)
+    monkeypatch.setattr(hook, "edition", lambda config: "en")
+    monkeypatch.delenv(hook.SERVING, raising=False)
+    monkeypatch.setenv(hook.ZH_SWITCH, "false")
+    hook.on_pre_build("config")
+    assert started == [] and not hook._zh_build
+    monkeypatch.delenv(hook.ZH_SWITCH)
+    hook.on_pre_build("config")
+    assert started == ["config"]
