@@ -5,15 +5,17 @@ Two trees are measured side by side in one run, so the ratio between them is wha
 temporary ``git worktree`` (pages are edited there, never in your working tree) sharing this checkout's
 vendored assets and virtual environment; either may instead be a directory to use as it is.
 
-- cold: ``mkdocs build --strict`` into an empty directory, notebooks executed (as CI builds); runs alternate
+- cold: ``mkdocs build --strict`` into an empty directory, notebooks executed (as CI builds): both editions
+  where the tree has the Chinese one, and the English edition alone (``ZH_EDITION=false``); runs alternate
   between the trees.
 - warm rebuild: with ``mkdocs serve`` running (its first build done), a question page's modification time is
   touched and the page is requested until the server answers with the rebuilt page.
-- edit -> served: a sentence is added to a question page; the time until the server returns HTML that has it.
+- edit -> served: a sentence is added to a question page; the time until the server returns HTML that has it;
+  the same for the page's Chinese twin where the tree has the Chinese edition.
 
 Run from the repository root (``make bench-site``):
 
-    python -m benchmarks.site_build                 # 3 cold builds and 5 edits per tree, about 10 minutes
+    python -m benchmarks.site_build                 # 3 cold builds and 5 edits per tree, about 12 minutes
     python -m benchmarks.site_build --cold 1 --edits 2 --before /path/to/tree --after .
 
 Writes ``benchmarks/results/site_build.json`` (medians with min and max); the README quotes it.
@@ -39,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "site_build.json"
 BEFORE = "fd3d43b"  # the last commit before serving and the cold build were made faster (issue 13)
 PAGE = "docs/round-1/r1-09-lora.md"  # the question page edited in the serve measurements
+PAGE_ZH = "docs/zh/round-1/r1-09-lora.md"  # its Chinese twin (trees that have the Chinese edition)
+METRICS = ("cold_build_s", "cold_build_en_s", "warm_rebuild_s", "edit_to_served_s", "edit_zh_to_served_s")
 NOTE = (
     "Wall-clock seconds on a machine shared with other jobs (see cpus, and load_average_1min sampled after each "
     "measurement); the two trees are measured alternately in one run, so compare them with each other rather "
@@ -55,8 +59,15 @@ class Tree:
     revision: str
     worktree: bool
     cold: list[float] = field(default_factory=list)
+    cold_en: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
     edit: list[float] = field(default_factory=list)
+    edit_zh: list[float] = field(default_factory=list)
+
+    @property
+    def editions(self) -> bool:
+        """Whether the tree has the Chinese edition (built by every build of the English one)."""
+        return (self.path / PAGE_ZH).is_file()
 
 
 def environment(tree: Path) -> dict[str, str]:
@@ -85,13 +96,15 @@ def git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def cold_build(tree: Tree, site: Path) -> float:
-    """Seconds of one ``mkdocs build --strict`` of ``tree`` into the empty directory ``site``."""
+def cold_build(tree: Tree, site: Path, english_only: bool = False) -> float:
+    """Seconds of one ``mkdocs build --strict`` of ``tree`` into the empty directory ``site`` (both editions, or
+    the English one alone with ``ZH_EDITION=false``)."""
     shutil.rmtree(site, ignore_errors=True)
+    env = dict(environment(tree.path), **({"ZH_EDITION": "false"} if english_only else {}))
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=tree.path, env=environment(tree.path), capture_output=True, text=True,
+        cwd=tree.path, env=env, capture_output=True, text=True,
     )
     seconds = time.perf_counter() - start
     if done.returncode:
@@ -132,9 +145,8 @@ class Server:
 
     def __init__(self, tree: Tree, log: Path) -> None:
         self.tree, self.port, self.log = tree, free_port(), log
-        self.page = tree.path / PAGE
-        self.original = self.page.read_text(encoding="utf-8")
-        self.url = f"/ml-interview-answers/{Path(PAGE).relative_to('docs').with_suffix('').as_posix()}/"
+        self.pages = {PAGE: tree.path / PAGE, PAGE_ZH: tree.path / PAGE_ZH}
+        self.originals = {name: path.read_text(encoding="utf-8") for name, path in self.pages.items() if path.is_file()}
         with open(log, "w", encoding="utf-8") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}", "--livereload"],
@@ -146,14 +158,19 @@ class Server:
         """Rebuilds the server has finished and serves (it logs "Reloading browsers" after each one)."""
         return self.log.read_text(encoding="utf-8").count("Reloading browsers")
 
-    def served_after(self, change, done) -> float:
+    @staticmethod
+    def url(page: str) -> str:
+        """The served address of ``page`` (a path under docs/)."""
+        return f"/ml-interview-answers/{Path(page).relative_to('docs').with_suffix('').as_posix()}/"
+
+    def served_after(self, change, done, page: str = PAGE) -> float:
         """Seconds from ``change()`` until ``done(html of the page)`` holds for what the server returns."""
         builds = self.builds()
         start = time.perf_counter()
         change()
         wait_until(lambda: self.builds() > builds or "Aborted" in self.log.read_text(encoding="utf-8"), 300,
                    f"{self.tree.name}: rebuild")
-        wait_until(lambda: done(fetch(self.port, self.url)), 60, f"{self.tree.name}: served")
+        wait_until(lambda: done(fetch(self.port, self.url(page))), 60, f"{self.tree.name}: served")
         seconds = time.perf_counter() - start
         if "Aborted" in self.log.read_text(encoding="utf-8"):
             raise RuntimeError(f"{self.tree.name}: a rebuild failed; see {self.log}")
@@ -163,19 +180,23 @@ class Server:
     def warm_rebuild(self) -> float:
         """Touch the page without changing it; seconds until the rebuilt page is served."""
         before = self.builds()
-        return self.served_after(lambda: os.utime(self.page), lambda html: "</html>" in html and self.builds() > before)
+        return self.served_after(
+            lambda: os.utime(self.pages[PAGE]), lambda html: "</html>" in html and self.builds() > before
+        )
 
-    def edit(self, number: int) -> float:
-        """Add a sentence to the page; seconds until the served page has it."""
+    def edit(self, number: int, page: str = PAGE) -> float:
+        """Add a sentence to ``page``; seconds until the served page has it."""
         marker = f"Benchmark edit {number} {time.time_ns()}."
         return self.served_after(
-            lambda: self.page.write_text(self.original + f"\n{marker}\n", encoding="utf-8"),
+            lambda: self.pages[page].write_text(self.originals[page] + f"\n{marker}\n", encoding="utf-8"),
             lambda html: marker in html,
+            page,
         )
 
     def close(self) -> None:
-        """Stop the server and put the page back."""
-        self.page.write_text(self.original, encoding="utf-8")
+        """Stop the server and put the pages back."""
+        for name, text in self.originals.items():
+            self.pages[name].write_text(text, encoding="utf-8")
         self.process.terminate()
         try:
             self.process.wait(timeout=30)
@@ -206,6 +227,10 @@ def measure(trees: list[Tree], cold_runs: int, edits: int, workdir: Path) -> Non
             tree.cold.append(cold_build(tree, workdir / f"site-{tree.name}"))
             LOADS.append(os.getloadavg()[0])
             print(f"cold {tree.name}: {tree.cold[-1]:.1f} s", flush=True)
+            if tree.editions:
+                tree.cold_en.append(cold_build(tree, workdir / f"site-{tree.name}", english_only=True))
+                LOADS.append(os.getloadavg()[0])
+                print(f"cold {tree.name}, English alone: {tree.cold_en[-1]:.1f} s", flush=True)
     servers = []
     try:
         for tree in trees:
@@ -214,9 +239,11 @@ def measure(trees: list[Tree], cold_runs: int, edits: int, workdir: Path) -> Non
             for server in servers if number % 2 == 0 else servers[::-1]:
                 server.tree.warm.append(server.warm_rebuild())
                 server.tree.edit.append(server.edit(number))
+                if server.tree.editions:
+                    server.tree.edit_zh.append(server.edit(number, PAGE_ZH))
                 LOADS.append(os.getloadavg()[0])
-                print(f"{server.tree.name}: warm {server.tree.warm[-1]:.2f} s, edit {server.tree.edit[-1]:.2f} s",
-                      flush=True)
+                print(f"{server.tree.name}: warm {server.tree.warm[-1]:.2f} s, edit {server.tree.edit[-1]:.2f} s, "
+                      f"zh edit {(server.tree.edit_zh or [float('nan')])[-1]:.2f} s", flush=True)
     finally:
         for server in servers:
             server.close()
@@ -228,21 +255,24 @@ def report(trees: list[Tree], cold_runs: int, edits: int) -> dict:
         "note": NOTE,
         "cpus": os.cpu_count(),
         "load_average_1min": {"min": round(min(LOADS, default=0), 1), "max": round(max(LOADS, default=0), 1)},
-        "edited_page": PAGE,
+        "edited_pages": [PAGE, PAGE_ZH],
         "cold_runs": cold_runs,
         "edits": edits,
     }
     for tree in trees:
         results[tree.name] = {
             "revision": tree.revision,
+            "editions": ["en", "zh"] if tree.editions else ["en"],
             "cold_build_s": summary(tree.cold),
+            "cold_build_en_s": summary(tree.cold_en) if tree.editions else summary(tree.cold),
             "warm_rebuild_s": summary(tree.warm),
             "edit_to_served_s": summary(tree.edit),
+            "edit_zh_to_served_s": summary(tree.edit_zh),
         }
     before, after = results["before"], results["after"]
     results["after_over_before"] = {
         key: round(after[key]["median"] / before[key]["median"], 2)
-        for key in ("cold_build_s", "warm_rebuild_s", "edit_to_served_s")
+        for key in METRICS
         if before[key] and after[key]
     }
     return results
