@@ -7,8 +7,8 @@ dotted name, and ``site_checks`` is the test suite's collector of page code bloc
 Fenced code blocks are left alone. An expression that fails aborts the build.
 
 While serving, a value is kept for the life of the server and computed again only when a file under
-``examples`` or ``benchmarks`` changes (its path, size or modification time); expressions that count the
-pages' blocks (``site_checks``) are always computed. ``mkdocs build`` computes every value.
+``examples`` or ``benchmarks`` changes (its path, size or modification time), from those packages imported
+again; expressions that count the pages' blocks (``site_checks``) are always computed. ``mkdocs build`` computes every value.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import sys
 import types
 from pathlib import Path
 
-import examples
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +43,12 @@ def sources_digest() -> str:
     return digest.hexdigest()
 
 
+def forget_modules(packages: tuple[str, ...]) -> None:
+    """Drop ``packages`` and their modules from ``sys.modules``, so the next import reads the changed files."""
+    for name in [name for name in sys.modules if name.split(".")[0] in packages]:
+        del sys.modules[name]
+
+
 def served_values() -> dict[str, str] | None:
     """While serving: the values computed so far from the current sources (kept across rebuilds); else None."""
     global _values
@@ -52,6 +57,8 @@ def served_values() -> dict[str, str] | None:
         kept = holder.__dict__.setdefault("computed_values", {})
         digest = sources_digest()
         if kept.get("digest") != digest:
+            if "digest" in kept:  # the server imported the old sources: import the new ones
+                forget_modules(SOURCES)
             kept.clear()
             kept.update(digest=digest, values={})
         _values = kept["values"]
@@ -63,9 +70,10 @@ class ExamplesNamespace(dict):
 
     def __missing__(self, key: str):
         if key == "examples":
-            for module in pkgutil.walk_packages(examples.__path__, "examples."):
+            package = importlib.import_module("examples")  # (afresh after the sources changed while serving)
+            for module in pkgutil.walk_packages(package.__path__, "examples."):
                 importlib.import_module(module.name)
-            return examples
+            return package
         if key == "benchmarks":  # readers of the committed benchmark results, e.g. benchmarks.video_results
             if str(ROOT) not in sys.path:
                 sys.path.insert(0, str(ROOT))

@@ -43,29 +43,33 @@ def counter(monkeypatch):
 
 
 def test_serving_keeps_values_until_the_sources_change(load_hook, counter, monkeypatch, tmp_path) -> None:
-    (tmp_path / "examples").mkdir()
-    (tmp_path / "examples" / "x.py").write_text("X = 1\n")
+    import sys
+    import types
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "x.py").write_text("X = 1\n")
+    monkeypatch.setitem(sys.modules, "sources", types.ModuleType("sources"))  # imported by the server
     page = "{{ __import__('tick_counter').tick() }} / {{ site_checks and __import__('tick_counter').calls }}\n"
     monkeypatch.setenv("INTERVIEW_SITE_SERVING", "1")
-    first = load_hook("computed_values")
-    monkeypatch.setattr(first, "ROOT", tmp_path)
 
     def missing(self, key: str):
         if key != "site_checks":  # the test suite's collector, not needed here
             raise KeyError(key)
         return True
 
-    monkeypatch.setattr(first.ExamplesNamespace, "__missing__", missing)
-    assert first.render_values(page, "docs/x.md") == "1 / 1\n"
-    second = load_hook("computed_values")  # MkDocs loads the hooks again for every rebuild
-    monkeypatch.setattr(second, "ROOT", tmp_path)
-    monkeypatch.setattr(second.ExamplesNamespace, "__missing__", missing)
-    assert second.render_values(page, "docs/x.md") == "1 / 1\n"  # kept; a block count is always computed
-    (tmp_path / "examples" / "x.py").write_text("X = 22\n")
-    third = load_hook("computed_values")
-    monkeypatch.setattr(third, "ROOT", tmp_path)
-    monkeypatch.setattr(third.ExamplesNamespace, "__missing__", missing)
-    assert third.render_values(page, "docs/x.md") == "2 / 2\n"
+    def hook():  # MkDocs loads the hooks again for every rebuild
+        module = load_hook("computed_values")
+        monkeypatch.setattr(module, "ROOT", tmp_path)
+        monkeypatch.setattr(module, "SOURCES", ("sources",))
+        monkeypatch.setattr(module.ExamplesNamespace, "__missing__", missing)
+        return module
+
+    assert hook().render_values(page, "docs/x.md") == "1 / 1\n"
+    assert hook().render_values(page, "docs/x.md") == "1 / 1\n"  # kept; a block count is always computed
+    assert "sources" in sys.modules
+    (tmp_path / "sources" / "x.py").write_text("X = 22\n")
+    assert hook().render_values(page, "docs/x.md") == "2 / 2\n"
+    assert "sources" not in sys.modules  # imported again when a value needs it
 
 
 def test_a_build_computes_every_value(load_hook, counter, monkeypatch) -> None:
