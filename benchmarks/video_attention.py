@@ -10,9 +10,10 @@ Run from the repository root:
     python -m benchmarks.video_attention            # the committed sweep (about 10 minutes)
     python -m benchmarks.video_attention --quick    # a few seconds: 8×8 patches, 3 rounds
 
-Writes ``benchmarks/results/video_attention.json`` and
-``docs/assets/benchmarks/video_attention_{time,memory}.svg``; the R2-2 page reads
-its ratios from the JSON file at build time.
+Writes ``benchmarks/results/video_attention.json`` and the plots of both editions of
+the site, ``docs/assets/benchmarks/video_attention_{time,memory}{,_zh}.svg``; the
+R2-2 page reads its ratios from the JSON file at build time. ``--plot-only``
+redraws the plots from the results file without timing anything.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -45,7 +49,7 @@ NOTE = (
     "what to read."
 )
 
-# Plot wording, kept here so the plotting code holds no prose.
+# Plot wording, kept here so the plotting code holds no prose: one PlotText per edition of the site.
 LABELS = {
     "full": "full (PyTorch fused kernel)",
     "full_explicit": "full (explicit L×L scores)",
@@ -61,11 +65,69 @@ LABELS = {
     "temporal_copies": "temporal: layout copies only",
 }
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
-X_LABEL = "tokens (frames × 16 × 16 patches)"
+X_LABEL = "tokens (frames × {height} × {width} patches)"
 TIME_Y_LABEL = "time ÷ full attention, same round (median, band: quartiles)"
 MEMORY_Y_LABEL = "peak memory allocated by one forward call (bytes)"
 TIME_TITLE = "Attention time relative to full attention vs tokens (CPU)"
 MEMORY_TITLE = "Attention peak memory vs tokens"
+
+
+@dataclass(frozen=True)
+class PlotText:
+    """The wording of the two plots in one language.
+
+    Attributes:
+        labels: pattern name -> legend text.
+        x_label: the x axis; ``{height}`` and ``{width}`` are filled with the sweep's patch grid.
+        time_y_label: the y axis of the time plot.
+        memory_y_label: the y axis of the memory plot.
+        time_title: the title of the time plot.
+        memory_title: the title of the memory plot.
+    """
+
+    labels: Mapping[str, str]
+    x_label: str
+    time_y_label: str
+    memory_y_label: str
+    time_title: str
+    memory_title: str
+
+
+ENGLISH = PlotText(LABELS, X_LABEL, TIME_Y_LABEL, MEMORY_Y_LABEL, TIME_TITLE, MEMORY_TITLE)
+CHINESE = PlotText(
+    labels={
+        "full": "全注意力（PyTorch 融合 kernel）",
+        "full_explicit": "全注意力（显式 L×L 分数）",
+        "chunked": "分块，在线 softmax",
+        "spatial": "只做空间",
+        "temporal": "只做时序",
+        "divided": "时空分离",
+        "window": "3D 窗口",
+        "shifted_window": "移位 3D 窗口",
+        "tile_sparse": "tile 稀疏（滑动 tile）",
+        "sliding_gather": "token 级滑动窗口，gather",
+        "sliding_dense_mask": "token 级滑动窗口，稠密掩码",
+        "temporal_copies": "时序：只做布局拷贝",
+    },
+    x_label="token 数（帧数 × {height} × {width} 个 patch）",
+    time_y_label="耗时 ÷ 同一轮的全注意力（中位数，阴影为四分位）",
+    memory_y_label="单次前向调用的峰值分配内存（字节）",
+    time_title="注意力耗时（相对全注意力）随 token 数的变化（CPU）",
+    memory_title="注意力峰值内存随 token 数的变化",
+)
+# Chinese plots keep their text as <text> (svg.fonttype "none"): the reader's browser draws it with its own fonts,
+# the Latin ones first, then each platform's CJK font (the stack of docs/assets/stylesheets/reader.css). The
+# layout is measured with matplotlib's bundled DejaVu Sans alone, so it is the same on every machine whatever
+# fonts are installed; DejaVu has no CJK glyph and measures one as 1.15 em, a CJK font draws it 1 em wide.
+CJK_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC")
+TEXT_AS_TEXT = {
+    "svg.fonttype": "none",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", *CJK_FONTS],
+}
+GLYPH_MISSING = r"Glyph \d+ \(.+\) missing from font\(s\) DejaVu Sans\."
+# Each edition's plots: file name suffix, wording, matplotlib settings.
+EDITIONS = {"en": ("", ENGLISH, {}), "zh": ("_zh", CHINESE, TEXT_AS_TEXT)}
 
 
 def series(results: dict, pattern: str, metric: str) -> tuple[list[int], list[float], list[float], list[float]]:
@@ -85,62 +147,93 @@ def series(results: dict, pattern: str, metric: str) -> tuple[list[int], list[fl
     return [r["tokens"] for r in rows], [b[1] for b in bands], [b[0] for b in bands], [b[2] for b in bands]
 
 
-def plot(results: dict, out_dir: Path, labels: dict[str, str] = LABELS) -> list[Path]:
+def plot(
+    results: dict, out_dir: Path, text: PlotText = ENGLISH, suffix: str = "", rc: Mapping[str, object] | None = None
+) -> list[Path]:
     """Draw time (relative to full attention) and memory against tokens (log-log), one line per pattern.
 
     Args:
         results: output of ``run_sweep``.
         out_dir: directory of the two SVG files.
-        labels: pattern name -> legend text.
+        text: the plots' wording (legend, axes, titles).
+        suffix: added to the file names, e.g. "_zh" -> ``video_attention_time_zh.svg``.
+        rc: matplotlib settings for these plots only (e.g. :data:`TEXT_AS_TEXT`).
 
     Returns:
         The paths written.
     """
     import matplotlib
 
-    matplotlib.rcParams["svg.hashsalt"] = "video-attention"  # stable ids: diffs show only real changes
-    from matplotlib.figure import Figure
-
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    x_label = X_LABEL.replace("16 × 16", f"{results['config']['height']} × {results['config']['width']}")
+    x_label = text.x_label.format(height=results["config"]["height"], width=results["config"]["width"])
     for metric, y_label, title, name in (
-        ("time_s", TIME_Y_LABEL, TIME_TITLE, "video_attention_time.svg"),
-        ("peak_bytes", MEMORY_Y_LABEL, MEMORY_TITLE, "video_attention_memory.svg"),
+        ("time_s", text.time_y_label, text.time_title, f"video_attention_time{suffix}.svg"),
+        ("peak_bytes", text.memory_y_label, text.memory_title, f"video_attention_memory{suffix}.svg"),
     ):
-        fig = Figure(figsize=(7.5, 4.8), layout="constrained")
-        ax = fig.subplots()
-        colors = [*matplotlib.colormaps["tab10"].colors, "black", "grey"]
-        for index, pattern in enumerate(results["patterns"]):
-            tokens, values, low, high = series(results, pattern, metric)
-            if not tokens:
-                continue
-            color = colors[index % len(colors)]
-            ax.plot(
-                tokens,
-                values,
-                marker="os^vD<>ph*XP"[index % 12],
-                markersize=4,
-                color=color,
-                linestyle="--" if pattern in DENSE else "-",
-                label=labels.get(pattern, pattern),
-            )
-            if low != high:
-                ax.fill_between(tokens, low, high, color=color, alpha=0.12, linewidth=0)
-        tokens = sorted({r["tokens"] for r in results["rows"]})
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(tokens, [f"{t:,}" for t in tokens])
-        ax.minorticks_off()
-        ax.set_yscale("log")
-        ax.set_xlabel(x_label)
-        ax.set_ylabel(y_label)
-        ax.set_title(title)
-        ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        path = out_dir / name
-        fig.savefig(path, format="svg", metadata={"Date": None})
-        written.append(path)
+        # stable ids (svg.hashsalt): diffs show only real changes
+        with matplotlib.rc_context({"svg.hashsalt": "video-attention", **(rc or {})}), warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=GLYPH_MISSING, category=UserWarning)
+            written.append(_draw(results, metric, text.labels, x_label, y_label, title, out_dir / name))
     return written
+
+
+def _draw(
+    results: dict, metric: str, labels: Mapping[str, str], x_label: str, y_label: str, title: str, path: Path
+) -> Path:
+    """One plot of ``metric`` against tokens (log-log), one line per pattern, written to ``path`` as SVG.
+
+    Args:
+        results: output of ``run_sweep``.
+        metric: "time_s" (ratio to full attention, with its quartile band) or "peak_bytes".
+        labels: pattern name -> legend text.
+        x_label: the x axis.
+        y_label: the y axis.
+        title: the title.
+        path: the SVG file.
+
+    Returns:
+        ``path``.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7.5, 4.8), layout="constrained")
+    ax = fig.subplots()
+    colors = [*matplotlib.colormaps["tab10"].colors, "black", "grey"]
+    for index, pattern in enumerate(results["patterns"]):
+        tokens, values, low, high = series(results, pattern, metric)
+        if not tokens:
+            continue
+        color = colors[index % len(colors)]
+        ax.plot(
+            tokens,
+            values,
+            marker="os^vD<>ph*XP"[index % 12],
+            markersize=4,
+            color=color,
+            linestyle="--" if pattern in DENSE else "-",
+            label=labels.get(pattern, pattern),
+        )
+        if low != high:
+            ax.fill_between(tokens, low, high, color=color, alpha=0.12, linewidth=0)
+    tokens = sorted({r["tokens"] for r in results["rows"]})
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(tokens, [f"{t:,}" for t in tokens])
+    ax.minorticks_off()
+    ax.set_yscale("log")
+    ax.set_xlabel(x_label)
+    ax.set_ylabel(y_label)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.savefig(path, format="svg", metadata={"Date": None})
+    return path
+
+
+def plot_editions(results: dict, out_dir: Path) -> list[Path]:
+    """The plots of every edition of the site (:data:`EDITIONS`), in ``out_dir``."""
+    return [path for suffix, text, rc in EDITIONS.values() for path in plot(results, out_dir, text, suffix, rc)]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -174,7 +267,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     if args.plot_only:
         results = json.loads(args.out.read_text())
-        for path in plot(results, args.plots_dir):
+        for path in plot_editions(results, args.plots_dir):
             print(f"wrote {path}")
         return results
     frames = args.frames or (QUICK_FRAMES if args.quick else FULL_FRAMES)
@@ -195,7 +288,7 @@ def main(argv: list[str] | None = None) -> dict:
     args.out.write_text(json.dumps(results, indent=1) + "\n")
     print(f"wrote {args.out}")
     if not args.no_plots:
-        for path in plot(results, args.plots_dir):
+        for path in plot_editions(results, args.plots_dir):
             print(f"wrote {path}")
     return results
 

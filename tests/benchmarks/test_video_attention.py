@@ -1,16 +1,28 @@
-"""A tiny run of the benchmark script, so that `make bench` keeps working."""
+"""A tiny run of the benchmark script, so that `make bench` keeps working; the committed plots of both editions
+are what the plotting code draws from the committed results."""
 
 from __future__ import annotations
 
+import inspect
+import io
 import json
+import logging
+import re
 import subprocess
 import sys
+import warnings
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from benchmarks import video_attention
+import pytest
+
+from benchmarks import video_attention, video_results
+from tests.docs.test_glossary import GLOSSARY, glossary_terms, rejected_uses
+from tests.docs.test_zh_figures import CJK, SVG, font_families, site_cjk_fonts
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--frames", "4", "--height", "8", "--width", "8", "--heads", "1", "--head-dim", "8", "--repeats", "1"]
+PLOT_NAMES = [f"video_attention_{metric}{suffix}.svg" for suffix in ("", "_zh") for metric in ("time", "memory")]
 
 
 def test_quick_sweep_is_small(tmp_path):
@@ -31,7 +43,7 @@ def test_tiny_sweep_writes_results_and_plots(tmp_path):
     assert saved["metadata"]["note"] == "tiny"
     assert saved["metadata"]["torch_threads"] == 1
     assert {row["pattern"] for row in saved["rows"]} == set(video_attention.LABELS)
-    for name in ("video_attention_time.svg", "video_attention_memory.svg"):
+    for name in PLOT_NAMES:
         svg = (plots / name).read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
         (plots / name).unlink()
@@ -61,3 +73,75 @@ def test_plotted_times_are_per_round_ratios_to_full_attention():
     tokens, values, low, high = video_attention.series(results, "window", "time_s")
     assert tokens == [256] and values == [0.1] and low[0] <= values[0] <= high[0]  # ratios 0.1, 0.25, 0.1
     assert video_attention.series(results, "window", "peak_bytes") == ([256], [4], [4], [4])
+
+
+def test_committed_plots_are_drawn_from_the_committed_results(tmp_path):
+    written = video_attention.plot_editions(video_results.load_results(), tmp_path)
+    assert sorted(path.name for path in written) == sorted(PLOT_NAMES)
+    for path in written:
+        committed = video_attention.PLOTS / path.name
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed.relative_to(ROOT)} differs from what the code draws from the committed results; "
+            "run `python -m benchmarks.video_attention --plot-only`"
+        )
+
+
+def test_every_pattern_has_a_chinese_label_in_the_glossarys_terms():
+    text = video_attention.CHINESE
+    assert set(text.labels) == set(video_attention.LABELS)
+    wording = [*text.labels.values(), text.x_label, text.time_y_label, text.memory_y_label]
+    wording += [text.time_title, text.memory_title]
+    found = rejected_uses("\n".join(wording), glossary_terms(GLOSSARY.read_text(encoding="utf-8")))
+    assert not found, f"renderings the glossary rejects: {found}"
+
+
+def test_plotting_code_holds_no_wording():
+    for function in (video_attention.plot, video_attention._draw):
+        source = inspect.getsource(function)
+        assert not CJK.search(source), f"{function.__name__} holds Chinese text"
+        english = [label for label in video_attention.LABELS.values() if label in source]
+        assert not english, f"{function.__name__} holds English text: {english}"
+
+
+def test_cjk_fonts_are_the_sites_after_the_latin_ones():
+    assert list(video_attention.CJK_FONTS) == site_cjk_fonts()
+    families = video_attention.TEXT_AS_TEXT["font.sans-serif"]
+    assert families[0] == "DejaVu Sans", "the layout is measured with matplotlib's own font, the same on every machine"
+    assert families[-len(video_attention.CJK_FONTS):] == list(video_attention.CJK_FONTS)
+
+
+@pytest.mark.parametrize("name", [name for name in PLOT_NAMES if name.endswith("_zh.svg")])
+def test_chinese_plot_keeps_its_text_as_text_in_the_site_fonts(name):
+    svg = (video_attention.PLOTS / name).read_text(encoding="utf-8")
+    assert 'id="DejaVuSans-' not in svg, "text drawn as glyph outlines"
+    texts = [element for element in ET.fromstring(svg).iter(SVG + "text") if CJK.search("".join(element.itertext()))]
+    drawn = {"".join(element.itertext()) for element in texts}
+    text = video_attention.CHINESE
+    metric_title = text.time_title if "_time" in name else text.memory_title
+    assert {metric_title, *text.labels.values()} <= drawn
+    for element in texts:
+        families = font_families(re.search(r"font-family:\s*([^;]+)", element.get("style")).group(1))
+        assert families[-len(site_cjk_fonts()) - 1 :] == [*site_cjk_fonts(), "sans-serif"], families
+
+
+def test_drawing_chinese_plots_warns_nothing(tmp_path, caplog):
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        video_attention.plot(
+            video_results.load_results(), tmp_path, video_attention.CHINESE, "_zh", video_attention.TEXT_AS_TEXT
+        )
+    assert [str(warning.message) for warning in caught] == []
+    assert [record.getMessage() for record in caplog.records] == []
+
+
+def test_only_the_missing_glyph_warning_is_filtered():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    fig.text(0.5, 0.5, "注意力", fontfamily="DejaVu Sans")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="svg")
+    messages = [str(warning.message) for warning in caught]
+    assert messages and all(re.fullmatch(video_attention.GLYPH_MISSING, message) for message in messages), messages
+    assert not re.match(video_attention.GLYPH_MISSING, "Glyph 27880 missing from font(s) Noto Sans CJK SC.")
