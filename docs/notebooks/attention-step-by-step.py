@@ -26,11 +26,13 @@ import torch
 from einops import rearrange
 
 from examples.attention import MultiHeadAttention, attention_weights
+from examples.figures import use_svg_figures
 
 TITLE_CAUSAL = "causal mask"
 TITLE_PADDING = "padding mask (last 2 keys are padding)"
 TITLE_BOTH = "causal + padding"
 XLABEL, YLABEL = "key position", "query position"
+use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 torch.manual_seed(0)
 
 # %% [markdown]

@@ -49,8 +49,10 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
+from examples.figures import use_svg_figures
 from examples.lora import count_parameters, inject_lora, lora_layers, optimizer_state_bytes
 
+use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 torch.set_num_threads(1)  # small tensors: threads only add overhead
 
 # %% [markdown]

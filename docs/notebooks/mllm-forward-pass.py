@@ -26,6 +26,7 @@
 import matplotlib.pyplot as plt
 import torch
 
+from examples.figures import use_svg_figures
 from examples.mllm import TinyMLLM, TinyMLLMConfig
 from examples.mllm.tiny_mllm import CONNECTORS, patchify
 
@@ -34,6 +35,7 @@ XLABEL = "frames in the clip"
 YLABEL = "visual tokens"
 LABEL_MLP = "MLP projector, per frame"
 LABEL_ABSTRACTOR = "abstractor (queries + EOS)"
+use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 torch.manual_seed(0)
 
 # %% [markdown]

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.video_harness import SweepConfig, run_sweep
 from benchmarks.video_results import pattern_labels, ratio, result_row, results_table
+from examples.figures import use_svg_figures
 from examples.video import masks, sparse
 
 FRAMES = [4, 8, 16]
@@ -63,6 +64,7 @@ X_LABEL = "tokens (frames × 8 × 8 patches)"
 TIME_LABEL = "median time per call (s)"
 MEMORY_LABEL = "peak bytes allocated per forward call"
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
+use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 torch.manual_seed(0)
 torch.set_num_threads(1)  # one thread: steadier timings when the build machine is busy
 
