@@ -16,10 +16,6 @@
 # [R2-4 · 手撕多头注意力](../../round-2/r2-04-multi-head-attention/) 的配套 notebook：拿一个小 batch，把多头注意力
 # （multi-head attention）的每一步走一遍，并把因果掩码（causal mask）和填充掩码（padding mask）下的注意力权重画成
 # 热力图。这里的每个数都由 `examples` 包算出，每个单元格都会检查自己展示的结果。
-#
-# 图里的标题和坐标轴保持英文：构建站点的机器上，matplotlib 找不到带中文字形的字体。对照如下：
-# causal mask = 因果掩码；padding mask = 填充掩码（最后 2 个键是填充）；causal + padding = 两者叠加；
-# key position = 键的位置；query position = 查询的位置。
 
 # %%
 import math
@@ -29,11 +25,13 @@ import torch
 from einops import rearrange
 
 from examples.attention import MultiHeadAttention, attention_weights
+from examples.figures import use_svg_figures
 
-TITLE_CAUSAL = "causal mask"
-TITLE_PADDING = "padding mask (last 2 keys are padding)"
-TITLE_BOTH = "causal + padding"
-XLABEL, YLABEL = "key position", "query position"
+TITLE_CAUSAL = "因果掩码"
+TITLE_PADDING = "填充掩码（最后 2 个键是填充）"
+TITLE_BOTH = "因果掩码 + 填充掩码"
+XLABEL, YLABEL = "键的位置", "查询的位置"
+use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 torch.manual_seed(0)
 
 # %% [markdown]

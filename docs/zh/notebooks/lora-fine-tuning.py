@@ -29,11 +29,9 @@
 
 # %%
 # 下面用到的文字和设置（文字与绘图代码分开）。
-# 图中的文字保持英文：构建站点的机器上 matplotlib 没有中文字体，中文会显示成方框；图的中文说明写在图上方。
-TITLE = "Fine-tuning a rank-4 change: full vs LoRA"
-X_LABEL = "Adam step"
-Y_LABEL = "training loss (MSE, log scale)"
-PLOT_LABELS = {"full": "full fine-tuning", 1: "LoRA r = 1", 8: "LoRA r = 8"}
+TITLE = "学习一个秩为 4 的变化量：全量微调与 LoRA"
+X_LABEL = "Adam 步数"
+Y_LABEL = "训练 loss（MSE，对数坐标）"
 RUN_LABELS = {"full": "全量微调", 1: "LoRA r = 1", 8: "LoRA r = 8"}
 TABLE_HEADERS = ["运行", "可训练参数", "占总参数", "Adam 状态（字节）", "最终训练 loss", "测试 loss"]
 
@@ -50,8 +48,10 @@ import matplotlib.pyplot as plt
 import torch
 from torch import nn
 
+from examples.figures import use_svg_figures
 from examples.lora import count_parameters, inject_lora, lora_layers, optimizer_state_bytes
 
+use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 torch.set_num_threads(1)  # 张量很小：多线程只会增加开销
 
 # %% [markdown]
@@ -127,13 +127,11 @@ Markdown("\n".join(rows))
 
 # %% [markdown]
 # ## Loss 曲线
-# 图中文字是英文：横轴 Adam step 是 Adam 的步数，纵轴是训练 loss（MSE，对数坐标），图例里的 full fine-tuning
-# 即全量微调。
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
 for rank, run in runs.items():
-    ax.plot(range(1, STEPS + 1), run["losses"], label=PLOT_LABELS[rank])
+    ax.plot(range(1, STEPS + 1), run["losses"], label=RUN_LABELS[rank])
 ax.set_yscale("log")
 ax.set_xlabel(X_LABEL)
 ax.set_ylabel(Y_LABEL)

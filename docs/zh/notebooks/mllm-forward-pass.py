@@ -26,15 +26,16 @@
 import matplotlib.pyplot as plt
 import torch
 
+from examples.figures import use_svg_figures
 from examples.mllm import TinyMLLM, TinyMLLMConfig
 from examples.mllm.tiny_mllm import CONNECTORS, patchify
 
-# 图中文字保持英文（本机 matplotlib 没有中文字体），中文对照写在第 5 节的说明里。
-PLOT_TITLE = "Visual tokens handed to the LLM"
-XLABEL = "frames in the clip"
-YLABEL = "visual tokens"
-LABEL_MLP = "MLP projector, per frame"
-LABEL_ABSTRACTOR = "abstractor (queries + EOS)"
+PLOT_TITLE = "交给 LLM 的视觉 token 数"
+XLABEL = "片段的帧数"
+YLABEL = "视觉 token 数"
+LABEL_MLP = "MLP 投影层（逐帧）"
+LABEL_ABSTRACTOR = "视觉抽象器（查询 + EOS）"
+use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 torch.manual_seed(0)
 
 # %% [markdown]
@@ -95,10 +96,6 @@ with torch.no_grad():
 # ## 5. 多帧的视频片段
 # ViT 逐帧编码，特征形状是 (b, t, n, d)。MLP 投影层也是逐帧做，各帧的 token 再拼起来，所以 token 数随帧数 t
 # 线性增长；视觉抽象器把所有帧的 patch 展平成同一组键（key），不管多少帧都只返回 9 个 token。
-# 下面柱状图里的文字保持英文：构建站点的机器上，matplotlib 找不到带中文字形的字体，中文会显示成方框。对照如下：
-# Visual tokens handed to the LLM = 交给 LLM 的视觉 token 数；frames in the clip = 片段的帧数；
-# visual tokens = 视觉 token 数；MLP projector, per frame = MLP 投影层（逐帧）；
-# abstractor (queries + EOS) = 视觉抽象器（查询 + EOS）。
 
 # %%
 frame_counts = [1, 2, 4, 8]

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.video_harness import SweepConfig, run_sweep
 from benchmarks.video_results import pattern_labels, ratio, result_row, results_table
+from examples.figures import use_svg_figures
 from examples.video import masks, sparse
 
 FRAMES = [4, 8, 16]
@@ -58,25 +59,11 @@ LABELS = {
     "temporal_copies": "时序，只做布局拷贝",
 }
 HEADERS = ["模式", "有效 FLOPs ÷ 全注意力", "时间 ÷ 全注意力，中位数（四分位）", "前向峰值内存 ÷ 全注意力", "有效 GFLOP/s"]
-# 构建机器上的 matplotlib 找不到带中文字形的字体，所以图里的文字（图例、坐标轴）用英文，表格和说明用中文。
-PLOT_LABELS = {
-    "full": "full, PyTorch fused kernel",
-    "full_explicit": "full, explicit L×L scores",
-    "chunked": "full, chunked ({chunk_size})",
-    "spatial": "spatial only",
-    "temporal": "temporal only",
-    "divided": "divided space-time",
-    "window": "3D windows {window}",
-    "shifted_window": "shifted 3D windows {window}",
-    "tile_sparse": "tile-sparse, {tile_window} tiles of {tile}",
-    "sliding_gather": "token window {token_window}, gathered",
-    "sliding_dense_mask": "token window {token_window}, dense mask",
-    "temporal_copies": "temporal, layout copies only",
-}
-X_LABEL = "tokens (frames × 8 × 8 patches)"
-TIME_LABEL = "median time per call (s)"
-MEMORY_LABEL = "peak bytes allocated per forward call"
+X_LABEL = "token 数（帧数 × 8 × 8 个 patch）"
+TIME_LABEL = "每次调用耗时的中位数（秒）"
+MEMORY_LABEL = "单次前向调用的峰值分配内存（字节）"
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
+use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 torch.manual_seed(0)
 torch.set_num_threads(1)  # 单线程：构建机器忙的时候计时更稳定
 
@@ -124,10 +111,9 @@ display(Markdown(results_table(results, labels, HEADERS)))
 # %% [markdown]
 # ## 3. 时间和内存随 token 数的变化
 # 左图是每次调用耗时的中位数（秒），右图是单次前向调用的峰值分配内存（字节），横轴是 token 数（帧数 × 8 × 8 个 patch），
-# 都是对数坐标。虚线是稠密计算的版本，实线是稀疏的版本；图例用英文模式名，与上表各行一一对应。
+# 都是对数坐标。虚线是稠密计算的版本，实线是稀疏的版本；图例与上表各行一一对应。
 
 # %%
-plot_labels = pattern_labels(results, PLOT_LABELS)
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True)
 colors = [*plt.get_cmap("tab10").colors, "black", "grey"]  # 12 种模式，12 种颜色
 for ax, metric, y_label in zip(axes, ("time_s", "peak_bytes"), (TIME_LABEL, MEMORY_LABEL)):
@@ -135,7 +121,7 @@ for ax, metric, y_label in zip(axes, ("time_s", "peak_bytes"), (TIME_LABEL, MEMO
         rows = [r for r in results["rows"] if r["pattern"] == pattern]
         ax.plot(
             [r["tokens"] for r in rows], [r[metric] for r in rows], marker="os^vD<>ph*XP"[index], markersize=4,
-            color=colors[index], linestyle="--" if pattern in DENSE else "-", label=plot_labels[pattern],
+            color=colors[index], linestyle="--" if pattern in DENSE else "-", label=labels[pattern],
         )
     ax.set_xscale("log", base=2)
     ax.set_xticks([r["tokens"] for r in rows], [f"{r['tokens']:,}" for r in rows])
