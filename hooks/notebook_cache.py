@@ -136,17 +136,20 @@ BASELINE = """
 def _baseline():
     import copy, os, random, sys, types, warnings
     import matplotlib, matplotlib.pyplot, torch
+    from matplotlib_inline.config import InlineBackend
     state = types.ModuleType("_interview_site_fresh_kernel")
     state.__dict__.update(
         cwd=os.getcwd(), path=list(sys.path), environ=dict(os.environ), filters=list(warnings.filters),
         rc=copy.deepcopy(dict(matplotlib.rcParams)), random=random.getstate(), torch_rng=torch.get_rng_state(),
         threads=torch.get_num_threads(), dtype=torch.get_default_dtype(), modules=set(sys.modules),
+        figure_formats=set(InlineBackend.instance(parent=get_ipython()).figure_formats),
     )
     sys.modules[state.__name__] = state
 _baseline()
 del _baseline
 """
-# Run between two notebooks: the namespace, history and execution count, figures, rc settings, random states,
+# Run between two notebooks: the namespace, history and execution count, figures and how they are displayed,
+# rc settings, random states,
 # torch's global settings, working directory, sys.path, environment, warning filters and the site's own
 # modules as a new kernel has them. Leaves no name behind.
 FRESH = """
@@ -155,8 +158,15 @@ get_ipython().execution_count = 1
 def _fresh():
     import os, random, sys, warnings
     import matplotlib, matplotlib.pyplot, torch
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib.figure import Figure
+    from matplotlib_inline.config import InlineBackend
     state = sys.modules["_interview_site_fresh_kernel"]
     matplotlib.pyplot.close("all")
+    shell, backend = get_ipython(), InlineBackend.instance(parent=get_ipython())
+    backend.figure_formats = set(state.figure_formats)  # how figures are displayed (PNG in a new kernel)
+    select_figure_formats(shell, state.figure_formats, **backend.print_figure_kwargs)
+    shell.display_formatter.formatters["text/html"].pop(Figure, None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         matplotlib.rcParams.update(state.rc)

@@ -116,6 +116,8 @@ import os, sys, warnings
 import matplotlib.pyplot as plt
 import torch
 import examples.attention
+import examples.figures
+examples.figures.use_svg_figures()
 litter = 1
 examples.attention.litter = 1
 torch.manual_seed(5); torch.rand(7)
@@ -137,6 +139,10 @@ import examples.attention
 assert "litter" not in globals() and not hasattr(examples.attention, "litter")
 assert torch.get_default_dtype() is torch.float32 and torch.is_grad_enabled()
 assert plt.rcParams["lines.linewidth"] != 9 and plt.get_fignums() == []
+from matplotlib.figure import Figure
+formatters = get_ipython().display_formatter.formatters
+assert Figure in formatters["image/png"].type_printers and Figure not in formatters["image/svg+xml"].type_printers
+assert Figure not in formatters["text/html"].type_printers
 assert "/litter" not in sys.path and "LITTER" not in os.environ and os.getcwd() != "/"
 assert ("error", None, Warning, None, 0) not in warnings.filters
 print(torch.rand(3).tolist())
