@@ -33,6 +33,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from benchmarks.video_harness import DEFAULT_REPEATS, SweepConfig, run_sweep  # noqa: E402
 from benchmarks.video_results import ratio_quartiles  # noqa: E402
+from examples.figures import CJK_FONTS, GLYPH_MISSING, TEXT_AS_TEXT  # noqa: E402, F401 - CJK_FONTS for the tests
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "video_attention.json"
@@ -115,17 +116,8 @@ CHINESE = PlotText(
     time_title="注意力耗时（相对全注意力）随 token 数的变化（CPU）",
     memory_title="注意力峰值内存随 token 数的变化",
 )
-# Chinese plots keep their text as <text> (svg.fonttype "none"): the reader's browser draws it with its own fonts,
-# the Latin ones first, then each platform's CJK font (the stack of docs/assets/stylesheets/reader.css). The
-# layout is measured with matplotlib's bundled DejaVu Sans alone, so it is the same on every machine whatever
-# fonts are installed; DejaVu has no CJK glyph and measures one as 1.15 em, a CJK font draws it 1 em wide.
-CJK_FONTS = ("PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC")
-TEXT_AS_TEXT = {
-    "svg.fonttype": "none",
-    "font.family": ["sans-serif"],
-    "font.sans-serif": ["DejaVu Sans", "Segoe UI", "Helvetica", "Arial", *CJK_FONTS],
-}
-GLYPH_MISSING = r"Glyph \d+ \(.+\) missing from font\(s\) DejaVu Sans\."
+# Chinese plots keep their text as <text> in the site's font stack, as the notebooks' figures do
+# (examples/figures.py: why, and how matplotlib measures CJK text on a machine without a CJK font).
 # Each edition's plots: file name suffix, wording, matplotlib settings.
 EDITIONS = {"en": ("", ENGLISH, {}), "zh": ("_zh", CHINESE, TEXT_AS_TEXT)}
 
