@@ -1,27 +1,30 @@
-"""Every question page's notebook (hooks/page_notebooks.py) runs top to bottom in a fresh kernel.
+"""Every question page's notebook (hooks/page_notebooks.py) runs top to bottom as in a new kernel.
 
-The notebooks are generated directly by the hook's functions (no site build), then executed by nbclient,
-two kernels at a time (the machine has two cores), each in an empty working directory outside the repository.
-A cell whose output the page checks (``expected-output``) must print exactly that again. The last test checks
-the built site: every question page links its notebook under its title, and the file is valid nbformat.
+The notebooks are generated directly by the hook's functions (no site build), written to files and executed
+by the build's own runner (hooks/notebook_cache.py ``start_executions``): two kernels (the machine has two
+cores), each started in an empty working directory outside the repository, running its share of the notebooks
+one after another. Before each notebook but a kernel's first, the kernel is put back to a new kernel's state
+(namespace, execution counts, figures, rc settings, random states, torch's settings, working directory,
+sys.path, environment, warning filters, the site's own modules; tests/hooks/test_notebook_cache.py checks each),
+so a notebook that relies on something it did not make itself fails as it would for a reader. Starting a
+kernel and importing torch and matplotlib in it costs about 2.4 s of CPU, more than most notebooks' own cells:
+paid twice instead of once per notebook. A cell that fails is recorded and the notebook's test names it; a cell
+whose output the page checks (``expected-output``) must print exactly that again. The last test checks the
+built site: every question page links its notebook under its title, and the file is valid nbformat.
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import importlib.util
 import os
 import posixpath
 import re
-import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 from tests.docs import blocks
 from tests.docs.test_build import built_path
@@ -30,16 +33,17 @@ KERNELS = 2
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def load_hook():
-    """hooks/page_notebooks.py as a module (hooks are files, not a package)."""
-    path = blocks.ROOT / "hooks" / "page_notebooks.py"
-    spec = importlib.util.spec_from_file_location("page_notebooks_under_test", path)
+def load_hook(name: str):
+    """hooks/<name>.py as a module (hooks are files, not a package)."""
+    path = blocks.ROOT / "hooks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"{name}_under_test", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-HOOK = load_hook()
+HOOK = load_hook("page_notebooks")
+RUNNER = load_hook("notebook_cache")
 QUESTION_PAGES = [page for page in blocks.pages() if HOOK.is_question_page(page.relative_to(blocks.DOCS).as_posix())]
 
 
@@ -82,34 +86,21 @@ def cell_name(notebook_name: str, index: int, cell, page: Path) -> str:
     return f"{notebook_name}, cell {index}{where}"
 
 
-def execute(page: Path) -> str | None:
-    """Run the page's notebook in a fresh kernel; a description of the first problem, or None."""
+def problem(page: Path, notebook) -> str | None:
+    """A description of the first problem of the page's executed ``notebook``, or None."""
     name = HOOK.notebook_name(source(page))
-    notebook = copy.deepcopy(generate(page))
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                trace = ANSI.sub("", "\n".join(output.traceback))
+                return (
+                    f"{cell_name(name, index, cell, page)} raised {output.ename}: {output.evalue}\n"
+                    f"--- cell ---\n{cell.source}\n--- traceback ---\n{trace}"
+                )
     expected = {
-        index: cell.outputs[0].text for index, cell in enumerate(notebook.cells)
+        index: cell.outputs[0].text for index, cell in enumerate(generate(page).cells)
         if cell.cell_type == "code" and cell.outputs
     }
-    # The kernel imports this checkout's `examples` (as after `pip install` of it), from an empty directory;
-    # one thread, as tests/conftest.py sets for torch in the test process.
-    path = os.pathsep.join(filter(None, [str(blocks.ROOT), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS="1")
-    with tempfile.TemporaryDirectory(prefix="page-notebook-") as directory:
-        client = NotebookClient(
-            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": directory}}
-        )
-        try:
-            client.execute(env=env)
-        except CellExecutionError:
-            for index, cell in enumerate(notebook.cells):
-                for output in cell.get("outputs", []):
-                    if output.output_type == "error":
-                        trace = ANSI.sub("", "\n".join(output.traceback))
-                        return (
-                            f"{cell_name(name, index, cell, page)} raised {output.ename}: {output.evalue}\n"
-                            f"--- cell ---\n{cell.source}\n--- traceback ---\n{trace}"
-                        )
-            raise
     continued = blocks.continuation_lines(rendered(page))
     for index, text in expected.items():
         cell = notebook.cells[index]
@@ -121,31 +112,56 @@ def execute(page: Path) -> str | None:
     return None
 
 
+def share(pages: list[Path], kernels: int) -> list[list[Path]]:
+    """The pages split over ``kernels`` runs of about equal length: the most code first, to the shortest run."""
+    code = {page: sum(len(cell.source) for cell in generate(page).cells if cell.cell_type == "code") for page in pages}
+    runs: list[list[Path]] = [[] for _ in range(kernels)]
+    lengths = [0] * kernels
+    for page in sorted(pages, key=code.get, reverse=True):
+        shortest = lengths.index(min(lengths))
+        runs[shortest].append(page)
+        lengths[shortest] += code[page]
+    return [run for run in runs if run]
+
+
 @pytest.fixture(scope="module")
-def executions(request):
-    """The selected pages' notebooks, generated here, then run two kernels at a time while the tests wait."""
+def executions(request, tmp_path_factory):
+    """The selected pages' notebooks, generated here, then run in two kernels while the tests wait."""
     selected = [
         item.callspec.params["page"] for item in request.session.items
         if getattr(item, "originalname", "") == "test_notebook_runs_top_to_bottom"
     ]
-    pool = ThreadPoolExecutor(KERNELS, thread_name_prefix="page-notebook")
-    futures = {}
-    for page in selected:
+    files, futures = tmp_path_factory.mktemp("page-notebooks"), {}
+    paths = {}
+    for number, page in enumerate(selected):
         try:
-            generate(page)  # here, not in the pool's threads
+            notebook = generate(page)
         except Exception as error:  # the page's own test reports it
             futures[page] = Future()
             futures[page].set_exception(error)
+            continue
+        paths[page] = files / f"{number:02d}-{HOOK.notebook_name(source(page))}"
+        nbformat.write(notebook, paths[page])
+    # The kernels import this checkout's `examples` (as after `pip install` of it), from an empty directory;
+    # one thread, as tests/conftest.py sets for torch in the test process.
+    path = os.pathsep.join(filter(None, [str(blocks.ROOT), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS="1")
+    for run in share(list(paths), KERNELS):
+        directory = tmp_path_factory.mktemp("page-notebook-cwd")
+        started = RUNNER.start_executions(
+            [str(paths[page]) for page in run], "python3", allow_errors=True, cwd=str(directory), env=env
+        )
+        futures.update({page: started[str(paths[page])] for page in run})
     try:
-        yield {page: futures.get(page) or pool.submit(execute, page) for page in selected}
+        yield futures
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        wait(futures.values())  # the kernels are done when the module is
 
 
 @pytest.mark.parametrize("page", QUESTION_PAGES, ids=blocks.relative)
 def test_notebook_runs_top_to_bottom(executions: dict[Path, Future], page: Path) -> None:
-    problem = executions[page].result()
-    assert problem is None, problem
+    found = problem(page, executions[page].result(timeout=900))
+    assert found is None, found
 
 
 @pytest.mark.parametrize("page", QUESTION_PAGES, ids=blocks.relative)
