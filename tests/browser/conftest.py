@@ -7,18 +7,14 @@ variable; Playwright's own browser downloads are never used.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scripts.audit import CHROME_FLAGS, serve
+from tests.conftest import BackgroundBuild, run_directory
 
-ROOT = Path(__file__).resolve().parents[2]
 # The flags scripts/audit.py starts Chromium with, but the headless mode, which Playwright sets itself.
 CHROMIUM_ARGS = [flag for flag in CHROME_FLAGS if not flag.startswith("--headless")]
 
@@ -68,47 +64,28 @@ def fresh_context(browser):
 
 
 # The offline (file://) copy of the site is a second build. It starts in the background as soon as the tests are
-# collected, so it runs while the other tests do. Notebooks are not executed in it: the test checks navigation
-# and search from file://, and the executed notebooks are checked in the main build.
-OFFLINE_BUILD_KEY = pytest.StashKey[dict]()
+# collected (once per run, whatever the number of pytest-xdist workers), so it runs while the other tests do.
+# Notebooks are not executed in it: the test checks navigation and search from file://, and the executed
+# notebooks are checked in the main build.
+def offline_build(config) -> BackgroundBuild:
+    """The build ``make offline`` makes (OFFLINE=true), in this run's directory."""
+    return BackgroundBuild(run_directory(config) / "offline", OFFLINE="true", EXECUTE_NOTEBOOKS="false")
 
 
 @pytest.hookimpl(trylast=True)  # after -m/-k have deselected what will not run
-def pytest_collection_modifyitems(session, config, items):  # noqa: D103 - pytest hook
-    if not any("offline_site" in getattr(item, "fixturenames", ()) for item in items):
-        return
-    directory = Path(tempfile.mkdtemp(prefix="site-offline-"))
-    log = open(directory.with_suffix(".log"), "w+", encoding="utf-8")  # noqa: SIM115 - closed at cleanup
-    env = dict(os.environ, OFFLINE="true", EXECUTE_NOTEBOOKS="false", NO_MKDOCS_2_WARNING="1")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(directory)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    config.stash[OFFLINE_BUILD_KEY] = {"process": process, "directory": directory, "log": log}
-
-    def cleanup() -> None:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
-        shutil.rmtree(directory, ignore_errors=True)
-
-    config.add_cleanup(cleanup)
+def pytest_collection_modifyitems(session, config, items):
+    """Start the offline build if any selected test needs it, and run those tests last."""
+    needs_offline = [item for item in items if "offline_site" in getattr(item, "fixturenames", ())]
+    if needs_offline:
+        items[:] = [item for item in items if item not in needs_offline] + needs_offline
+        if not config.option.collectonly:
+            offline_build(config).start_once()
 
 
 @pytest.fixture(scope="session")
 def offline_site(pytestconfig) -> Path:
     """The site built as ``make offline`` builds it (OFFLINE=true), for viewing from file://."""
-    build = pytestconfig.stash.get(OFFLINE_BUILD_KEY, None)
-    if build is None:
-        pytest.fail("the offline build was not started at collection")
-    returncode = build["process"].wait(timeout=900)
-    build["log"].seek(0)
-    output = build["log"].read()
-    if returncode != 0:
-        pytest.fail("the offline build failed:\n" + output[-3000:])
-    return build["directory"]
+    build = offline_build(pytestconfig).result()
+    if build.returncode != 0:
+        pytest.fail("the offline build failed:\n" + build.output[-3000:])
+    return build.directory

@@ -15,6 +15,7 @@ import pytest
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
+pytestmark = pytest.mark.xdist_group("crawl")  # one worker crawls the site once for every test of the module
 
 
 def sitemap_paths(built_site) -> list[str]:

@@ -38,7 +38,8 @@ def judge_hook():
 WORDS = judge_hook().WORDING["en"]
 ZH_WORDS = judge_hook().WORDING["zh"]
 
-pytestmark = pytest.mark.browser
+# One worker under pytest-xdist: the module's context (Pyodide downloaded once) serves every test.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("judge")]
 
 
 def foreign(urls: list[str], origin: str) -> list[str]:

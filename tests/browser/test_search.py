@@ -32,6 +32,7 @@ def search_box(context, site_url):
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("search")  # one search box (the index loaded once) for every query
 @pytest.mark.parametrize("entry", GOLDEN, ids=[query_id(e, n) for n, e in enumerate(GOLDEN, start=1)])
 def test_golden_query(entry, search_box, site_url) -> None:
     if not (DOCS / entry["page"]).exists():

@@ -30,6 +30,7 @@ def search_box(context, site_url):
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("search-zh")  # one search box (the index loaded once) for every query
 @pytest.mark.parametrize("entry", GOLDEN, ids=[query_id(e, n) for n, e in enumerate(GOLDEN, start=1)])
 def test_golden_query_zh(entry, search_box, site_url) -> None:
     if not (DOCS / "zh" / entry["page"]).exists():

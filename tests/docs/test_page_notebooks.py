@@ -158,6 +158,7 @@ def executions(request, tmp_path_factory):
         wait(futures.values())  # the kernels are done when the module is
 
 
+@pytest.mark.xdist_group("page-notebooks")  # one worker runs the kernels for every page (executions)
 @pytest.mark.parametrize("page", QUESTION_PAGES, ids=blocks.relative)
 def test_notebook_runs_top_to_bottom(executions: dict[Path, Future], page: Path) -> None:
     found = problem(page, executions[page].result(timeout=900))
