@@ -168,6 +168,13 @@ def test_qwen2_vl_resize_never_returns_a_zero_side():
     assert qwen2_vl_resize(300, 27, 28, 3136, 6272) == (252, 28)
 
 
+def test_qwen2_vl_shrink_can_lengthen_a_side_when_only_rounding_went_over_the_cap():
+    # 17 x 142 = 2,414 px is under a 3,072-px cap, but rounding to multiples of 32 gives 32 x 128 = 4,096, so the
+    # shrink branch runs with sqrt(2414 / 3072) < 1: the width becomes floor(142 / 0.886 / 32) * 32 = 160 and the
+    # height is held at one factor (Qwen2-VL's smart_resize and qwen-vl-utils apply the same formula)
+    assert qwen2_vl_resize(17, 142, 32, 1024, 3072) == (32, 160)
+
+
 @settings(max_examples=200)
 @given(st.integers(1, 4000), st.integers(1, 4000), st.sampled_from([14, 16, 28, 32]),
        st.integers(1, 64), st.integers(1, 2048))
@@ -184,7 +191,10 @@ def test_qwen2_vl_resize_properties_for_any_limits(height, width, factor, min_to
         assert (new_h, new_w) == (round(height / factor) * factor, round(width / factor) * factor)
     elif rounded > max_pixels:  # shrunk: within the cap unless a side is held at one factor
         assert new_h * new_w <= max_pixels or min(new_h, new_w) == factor
-        assert new_h <= max(factor, height) and new_w <= max(factor, width)
+        # each side scaled by sqrt(max_pixels / area), then rounded down; that scale is above 1 when only the
+        # rounding up went over the cap, so a side can end up longer than the image's (see the example below)
+        scale = (max_pixels / (height * width)) ** 0.5
+        assert new_h <= max(factor, height * scale) and new_w <= max(factor, width * scale)
     else:  # grown: at least the floor
         assert new_h * new_w >= min_pixels
 
