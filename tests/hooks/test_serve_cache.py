@@ -77,3 +77,18 @@ def test_compiled_templates_are_reused_and_checked_against_their_source(hook) ->
     sources["t.html"] = "{{ 2 + 2 }}"
     second = jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=hook.MemoryBytecodeCache(store))
     assert second.get_template("t.html").render() == "4"
+
+
+def test_the_server_polls_for_changes_more_often(hook, tmp_path) -> None:
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers.polling import PollingObserver
+
+    observer = PollingObserver(timeout=0.5)  # as MkDocs' LiveReloadServer makes it
+    first = observer.schedule(FileSystemEventHandler(), str(tmp_path), recursive=True)
+    assert hook.poll_every(observer, hook.POLL_SECONDS)
+    (tmp_path / "later").mkdir()
+    observer.schedule(FileSystemEventHandler(), str(tmp_path / "later"), recursive=True)  # watched after on_serve
+    assert observer.timeout == hook.POLL_SECONDS
+    assert [emitter.timeout for emitter in observer.emitters] == [hook.POLL_SECONDS] * 2  # what the loop waits
+    assert first in {emitter.watch for emitter in observer.emitters}
+    assert hook.poll_every(None, 0.1) is False  # no observer: nothing to change
