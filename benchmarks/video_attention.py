@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make the repository root impor
 
 from benchmarks.video_harness import DEFAULT_REPEATS, SweepConfig, run_sweep  # noqa: E402
 from benchmarks.video_results import ratio_quartiles  # noqa: E402
-from examples.figures import CJK_FONTS, GLYPH_MISSING, TEXT_AS_TEXT  # noqa: E402, F401 - CJK_FONTS for the tests
+from examples.figures import GLYPH_MISSING, TEXT_AS_TEXT  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "video_attention.json"

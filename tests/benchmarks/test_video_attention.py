@@ -4,7 +4,6 @@ are what the plotting code draws from the committed results."""
 from __future__ import annotations
 
 import inspect
-import io
 import json
 import logging
 import re
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import video_attention, video_results
+from examples import figures
 from tests.docs.test_glossary import GLOSSARY, glossary_terms, rejected_uses
 from tests.docs.test_zh_figures import CJK, SVG, font_families, site_cjk_fonts
 
@@ -103,13 +103,6 @@ def test_plotting_code_holds_no_wording():
         assert not english, f"{function.__name__} holds English text: {english}"
 
 
-def test_cjk_fonts_are_the_sites_after_the_latin_ones():
-    assert list(video_attention.CJK_FONTS) == site_cjk_fonts()
-    families = video_attention.TEXT_AS_TEXT["font.sans-serif"]
-    assert families[0] == "DejaVu Sans", "the layout is measured with matplotlib's own font, the same on every machine"
-    assert families[-len(video_attention.CJK_FONTS):] == list(video_attention.CJK_FONTS)
-
-
 @pytest.mark.parametrize("name", [name for name in PLOT_NAMES if name.endswith("_zh.svg")])
 def test_chinese_plot_keeps_its_text_as_text_in_the_site_fonts(name):
     svg = (video_attention.PLOTS / name).read_text(encoding="utf-8")
@@ -128,20 +121,7 @@ def test_drawing_chinese_plots_warns_nothing(tmp_path, caplog):
     with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
         video_attention.plot(
-            video_results.load_results(), tmp_path, video_attention.CHINESE, "_zh", video_attention.TEXT_AS_TEXT
+            video_results.load_results(), tmp_path, video_attention.CHINESE, "_zh", figures.TEXT_AS_TEXT
         )
     assert [str(warning.message) for warning in caught] == []
     assert [record.getMessage() for record in caplog.records] == []
-
-
-def test_only_the_missing_glyph_warning_is_filtered():
-    from matplotlib.figure import Figure
-
-    fig = Figure()
-    fig.text(0.5, 0.5, "注意力", fontfamily="DejaVu Sans")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig.savefig(io.BytesIO(), format="svg")
-    messages = [str(warning.message) for warning in caught]
-    assert messages and all(re.fullmatch(video_attention.GLYPH_MISSING, message) for message in messages), messages
-    assert not re.match(video_attention.GLYPH_MISSING, "Glyph 27880 missing from font(s) Noto Sans CJK SC.")
