@@ -60,7 +60,7 @@ LABELS = {
     "temporal_copies": "temporal, layout copies only",
 }
 HEADERS = ["pattern", "useful FLOPs ÷ full", "time ÷ full, median (quartiles)", "forward peak memory ÷ full", "useful GFLOP/s"]
-X_LABEL = "tokens (frames × 8 × 8 patches)"
+X_LABEL = "tokens (frames × {height} × {width} patches)"
 TIME_LABEL = "median time per call (s)"
 MEMORY_LABEL = "peak bytes allocated per forward call"
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
@@ -127,7 +127,7 @@ for ax, metric, y_label in zip(axes, ("time_s", "peak_bytes"), (TIME_LABEL, MEMO
     ax.set_xticks([r["tokens"] for r in rows], [f"{r['tokens']:,}" for r in rows])
     ax.minorticks_off()
     ax.set_yscale("log")
-    ax.set_xlabel(X_LABEL)
+    ax.set_xlabel(X_LABEL.format(height=CONFIG.height, width=CONFIG.width))
     ax.set_ylabel(y_label)
     ax.grid(True, alpha=0.3)
 axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))

@@ -59,7 +59,7 @@ LABELS = {
     "temporal_copies": "时序，只做布局拷贝",
 }
 HEADERS = ["模式", "有效 FLOPs ÷ 全注意力", "时间 ÷ 全注意力，中位数（四分位）", "前向峰值内存 ÷ 全注意力", "有效 GFLOP/s"]
-X_LABEL = "token 数（帧数 × 8 × 8 个 patch）"
+X_LABEL = "token 数（帧数 × {height} × {width} 个 patch）"
 TIME_LABEL = "每次调用耗时的中位数（秒）"
 MEMORY_LABEL = "单次前向调用的峰值分配内存（字节）"
 DENSE = {"full", "full_explicit", "chunked", "sliding_dense_mask"}
@@ -127,7 +127,7 @@ for ax, metric, y_label in zip(axes, ("time_s", "peak_bytes"), (TIME_LABEL, MEMO
     ax.set_xticks([r["tokens"] for r in rows], [f"{r['tokens']:,}" for r in rows])
     ax.minorticks_off()
     ax.set_yscale("log")
-    ax.set_xlabel(X_LABEL)
+    ax.set_xlabel(X_LABEL.format(height=CONFIG.height, width=CONFIG.width))
     ax.set_ylabel(y_label)
     ax.grid(True, alpha=0.3)
 axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
