@@ -27,7 +27,11 @@ settings.register_profile(
 settings.register_profile("thorough", max_examples=400, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-# Small tensors: more threads only add overhead on a 2-core machine shared by the test processes.
+# Small tensors: more threads only add overhead on a 2-core machine shared by the test processes. The processes a
+# run starts (pytest-xdist workers, the background builds and their notebook kernels, scripts run as subprocesses)
+# inherit OMP_NUM_THREADS: with two OpenMP threads each, the eight or so processes that run at once while the site
+# builds kept both cores busy spinning on each other (the suite took about 30 s longer).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
 
 WORKERS = 2  # pytest-xdist workers for the whole suite: one per core of the machine
