@@ -131,7 +131,9 @@ def read_notebook(path: str):
 
 
 # Run in the kernel before its first notebook: what a newly started kernel looks like, kept in a module of its
-# own (not in the notebooks' namespace), with the modules every notebook imports loaded once.
+# own (not in the notebooks' namespace), with the modules every notebook imports loaded once. Their objects are
+# then frozen (gc.freeze): the reset between notebooks (%reset collects garbage twice) took 0.22 s instead of 0.01 s
+# when each collection walked torch's and matplotlib's objects.
 BASELINE = """
 def _baseline():
     import copy, os, random, sys, types, warnings
@@ -145,6 +147,8 @@ def _baseline():
         figure_formats=set(InlineBackend.instance(parent=get_ipython()).figure_formats),
     )
     sys.modules[state.__name__] = state
+    import gc
+    gc.freeze()  # what the kernel holds now lives as long as it: kept out of every later garbage collection
 _baseline()
 del _baseline
 """
@@ -175,7 +179,8 @@ def _fresh():
     torch.set_num_threads(state.threads)
     torch.set_default_dtype(state.dtype)
     torch.set_grad_enabled(True)
-    torch.use_deterministic_algorithms(False)
+    if torch.are_deterministic_algorithms_enabled() or torch.is_deterministic_algorithms_warn_only_enabled():
+        torch.use_deterministic_algorithms(False)  # only when set: the call imports about 800 modules (1 s)
     os.chdir(state.cwd)
     sys.path[:] = state.path
     os.environ.clear()
@@ -184,6 +189,8 @@ def _fresh():
     for name in [m for m in sys.modules if m not in state.modules]:
         if name.split(".")[0] in ("examples", "benchmarks"):  # the site's own code: imported afresh
             del sys.modules[name]
+    import gc
+    gc.freeze()  # what outlived the reset's collections: left out of the next ones, as in the baseline
 _fresh()
 del _fresh
 """

@@ -123,7 +123,8 @@ examples.attention.litter = 1
 torch.manual_seed(5); torch.rand(7)
 torch.set_default_dtype(torch.float64)
 torch.set_grad_enabled(False)
-torch.set_num_threads(1)
+torch.set_num_threads(3)
+torch.use_deterministic_algorithms(True, warn_only=True)
 plt.rcParams["lines.linewidth"] = 9
 plt.figure()
 sys.path.insert(0, "/litter")
@@ -137,7 +138,8 @@ import matplotlib.pyplot as plt
 import torch
 import examples.attention
 assert "litter" not in globals() and not hasattr(examples.attention, "litter")
-assert torch.get_default_dtype() is torch.float32 and torch.is_grad_enabled()
+assert torch.get_default_dtype() is torch.float32 and torch.is_grad_enabled() and torch.get_num_threads() != 3
+assert not torch.are_deterministic_algorithms_enabled() and not torch.is_deterministic_algorithms_warn_only_enabled()
 assert plt.rcParams["lines.linewidth"] != 9 and plt.get_fignums() == []
 from matplotlib.figure import Figure
 formatters = get_ipython().display_formatter.formatters
