@@ -70,10 +70,13 @@ class BuiltSite:
     seconds: float
 
 
-# Started by BackgroundBuild: runs the build (the arguments after the first), then writes its return code to the
-# file named by the first argument, complete or not at all, so that any test process can wait for it.
+# Started by BackgroundBuild: waits until the file named by the second argument exists (if one is named), runs the
+# build (the arguments after the second), then writes its return code to the file named by the first argument,
+# complete or not at all, so that any test process can wait for it.
 RUN_AND_RECORD = (
-    "import os, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+    "import os, subprocess, sys, time\n"
+    "while sys.argv[2] and not os.path.exists(sys.argv[2]): time.sleep(0.2)\n"
+    "code = subprocess.call(sys.argv[3:])\n"
     "open(sys.argv[1] + '.part', 'w').write(str(code)); os.replace(sys.argv[1] + '.part', sys.argv[1])"
 )
 
@@ -88,8 +91,9 @@ class BackgroundBuild:
     so that the end of the run can stop it and its kernels (:func:`stop_builds`).
     """
 
-    def __init__(self, directory: Path, **env: str) -> None:
+    def __init__(self, directory: Path, after: BackgroundBuild | None = None, **env: str) -> None:
         self.directory = directory
+        self.after = after  # a build this one waits for: two builds at once only slow each other and the tests
         self.site = directory / "site"
         self.log = directory / "build.log"
         self.returncode = directory / "returncode"
@@ -106,7 +110,8 @@ class BackgroundBuild:
         command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(self.site)]
         with open(self.log, "w", encoding="utf-8") as log:
             process = subprocess.Popen(
-                [sys.executable, "-c", RUN_AND_RECORD, str(self.returncode), *command],
+                [sys.executable, "-c", RUN_AND_RECORD, str(self.returncode),
+                 str(self.after.returncode) if self.after else "", *command],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         _processes.append(process)  # referenced until the run ends (a Popen collected while running warns)

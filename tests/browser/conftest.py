@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from scripts.audit import CHROME_FLAGS, serve
-from tests.conftest import BackgroundBuild, run_directory
+from tests.conftest import BackgroundBuild, run_directory, site_build
 
 NO_NETWORK = "http://127.0.0.1:9"  # the discard port: nothing listens on it
 
@@ -68,13 +68,16 @@ def fresh_context(browser):
     ctx.close()
 
 
-# The offline (file://) copy of the site is a second build. It starts in the background as soon as the tests are
-# collected (once per run, whatever the number of pytest-xdist workers), so it runs while the other tests do.
+# The offline (file://) copy of the site is a second build, in the background once per run (whatever the number of
+# pytest-xdist workers), while the other tests run. It starts when the main build is done: run side by side, each
+# build's two editions and kernels crowded the two cores with the test workers.
 # Notebooks are not executed in it: the test checks navigation and search from file://, and the executed
 # notebooks are checked in the main build.
-def offline_build(config) -> BackgroundBuild:
-    """The build ``make offline`` makes (OFFLINE=true), in this run's directory."""
-    return BackgroundBuild(run_directory(config) / "offline", OFFLINE="true", EXECUTE_NOTEBOOKS="false")
+def offline_build(config, after: BackgroundBuild | None = None) -> BackgroundBuild:
+    """The build ``make offline`` makes (OFFLINE=true), in this run's directory, started once ``after`` is done."""
+    return BackgroundBuild(
+        run_directory(config) / "offline", after=after, OFFLINE="true", EXECUTE_NOTEBOOKS="false"
+    )
 
 
 @pytest.hookimpl(trylast=True)  # after -m/-k have deselected what will not run
@@ -83,8 +86,9 @@ def pytest_collection_modifyitems(session, config, items):
     needs_offline = [item for item in items if "offline_site" in getattr(item, "fixturenames", ())]
     if needs_offline:
         items[:] = [item for item in items if item not in needs_offline] + needs_offline
-        if not config.option.collectonly:
-            offline_build(config).start_once()
+        if not config.option.collectonly:  # after the main build, if the run makes one (tests/conftest.py)
+            main = any("built_site" in getattr(item, "fixturenames", ()) for item in items)
+            offline_build(config, after=site_build(config) if main else None).start_once()
 
 
 @pytest.fixture(scope="session")
