@@ -29,8 +29,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Small tensors: more threads only add overhead on a 2-core machine shared by the test processes. The processes a
 # run starts (pytest-xdist workers, the background builds and their notebook kernels, scripts run as subprocesses)
-# inherit OMP_NUM_THREADS: with two OpenMP threads each, the eight or so processes that run at once while the site
-# builds kept both cores busy spinning on each other (the suite took about 30 s longer).
+# inherit OMP_NUM_THREADS=1 too: while the site builds, eight or so of them run at once, with no core to spare for
+# a second OpenMP thread each.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 torch.set_num_threads(1)
 
