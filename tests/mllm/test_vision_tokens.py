@@ -194,7 +194,7 @@ def test_qwen2_vl_resize_properties_for_any_limits(height, width, factor, min_to
     elif rounded > max_pixels:  # shrunk: within the cap unless a side is held at one factor
         assert new_h * new_w <= max_pixels or min(new_h, new_w) == factor
         # each side scaled by sqrt(max_pixels / area), then rounded down; that scale is above 1 when only the
-        # rounding up went over the cap, so a side can end up longer than the image's (see the example below)
+        # rounding up went over the cap, so a side can end up longer than the image's (the examples above)
         scale = (max_pixels / (height * width)) ** 0.5 * (1 + 1e-9)  # (557 x 557 at factor 14: 126 vs 125.99...)
         assert new_h <= max(factor, height * scale) and new_w <= max(factor, width * scale)
     else:  # grown: at least the floor
