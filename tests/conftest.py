@@ -67,7 +67,6 @@ class BuiltSite:
     directory: Path
     output: str  # everything MkDocs printed
     returncode: int
-    seconds: float
 
 
 # Started by BackgroundBuild: waits until the file named by the second argument exists (if one is named), runs the
@@ -126,9 +125,8 @@ class BackgroundBuild:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the build in {self.directory} took more than {timeout} s")
             time.sleep(0.1)
-        seconds = self.returncode.stat().st_mtime - (self.directory / "started").stat().st_mtime
         returncode = int(self.returncode.read_text(encoding="utf-8"))
-        return BuiltSite(self.site, self.log.read_text(encoding="utf-8"), returncode, seconds)
+        return BuiltSite(self.site, self.log.read_text(encoding="utf-8"), returncode)
 
 
 _processes: list[subprocess.Popen] = []
