@@ -54,6 +54,8 @@ def test_offline_site_navigates_and_searches_from_file_urls(offline_site, offlin
     entry = next(e for e in load_golden() if (DOCS / e["page"]).exists())
     expected = (offline_site / page_url(entry["page"], directory_urls=False)).as_uri()
     box = SearchBox(page)
+    config = page.evaluate("JSON.parse(document.getElementById('__config').textContent)")
+    assert "/workers/search." in config["search"] and "on-demand" not in config["search"]  # Material's own worker
     results = box.search(entry["query"])
     assert expected in results[:3], results
     box.results().nth(results.index(expected)).click()
