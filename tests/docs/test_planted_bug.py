@@ -2,8 +2,8 @@
 
 The page blocks include the very code of ``examples/`` through snippets, so a change to a
 function changes what the page shows and runs. This test proves it on a copy of the
-repository: it plants a bug, runs the function's unit tests and its page's blocks, and
-expects failures in both.
+repository: it plants a bug in each of two functions, runs their unit tests and their pages'
+blocks (one pytest run), and expects failures in all four.
 """
 
 from __future__ import annotations
@@ -14,33 +14,41 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# (module, correct line, planted bug, unit-test file, page)
+
+class Plant(NamedTuple):
+    """A bug to plant: one line of ``module`` changed, which ``unit_tests`` and the blocks of ``page`` must catch."""
+
+    module: str
+    correct: str
+    bug: str
+    unit_tests: str
+    page: str
+
+
+# (module, correct line, planted bug, unit-test file, page): every bug is planted in one copy, and one pytest run
+# must fail both the unit tests and the page of each (the modules, their tests and their pages are disjoint).
 PLANTS = [
-    pytest.param(
+    Plant(
         "examples/attention/scaled_dot_product.py",
         "scale = 1.0 / math.sqrt(head_dim)",
         "scale = 1.0 / head_dim",
         "tests/attention/test_scaled_dot_product.py",
         "docs/round-2/r2-04-multi-head-attention.md",
-        id="attention-scale",
+    ),
+    Plant(
+        "examples/algorithms/longest_subarray.py",
+        "while window_sum > s:",
+        "while window_sum >= s:",
+        "tests/algorithms/test_longest_subarray.py",
+        "docs/round-1/r1-11-longest-subarray.md",
     ),
 ]
-if (ROOT / "examples/algorithms/longest_subarray.py").exists():
-    PLANTS.append(
-        pytest.param(
-            "examples/algorithms/longest_subarray.py",
-            "while window_sum > s:",
-            "while window_sum >= s:",
-            "tests/algorithms/test_longest_subarray.py",
-            "docs/round-1/r1-11-longest-subarray.md",
-            id="longest-subarray-bound",
-        )
-    )
 
 
 def copy_repository(target: Path) -> None:
@@ -66,21 +74,24 @@ def failing_files(report: Path) -> set[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("module", "correct", "bug", "unit_tests", "page"), PLANTS)
-def test_planted_bug_fails_unit_and_page_tests(tmp_path, module, correct, bug, unit_tests, page) -> None:
+def test_planted_bugs_fail_unit_and_page_tests(tmp_path) -> None:
     copy_repository(tmp_path)
-    source = (tmp_path / module).read_text(encoding="utf-8")
-    assert source.count(correct) == 1, f"{module}: the line to mutate must appear exactly once"
-    (tmp_path / module).write_text(source.replace(correct, bug), encoding="utf-8")
+    for plant in PLANTS:
+        source = (tmp_path / plant.module).read_text(encoding="utf-8")
+        assert source.count(plant.correct) == 1, f"{plant.module}: the line to mutate must appear exactly once"
+        (tmp_path / plant.module).write_text(source.replace(plant.correct, plant.bug), encoding="utf-8")
+    assert len({plant.module for plant in PLANTS}) == len({plant.unit_tests for plant in PLANTS}) == len(
+        {plant.page for plant in PLANTS}) == len(PLANTS), "a bug must not be caught for another one's sake"
 
-    page_stem = Path(page).stem
     report = tmp_path / "report.xml"
     env = dict(os.environ, PYTHONPATH=str(tmp_path), HYPOTHESIS_PROFILE="default")
+    pages = " or ".join(Path(plant.page).stem for plant in PLANTS)
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={report}",
-         unit_tests, "tests/docs/test_pages.py", "-k", f"not test_pages.py or {page_stem}"],
+         *[plant.unit_tests for plant in PLANTS], "tests/docs/test_pages.py", "-k", f"not test_pages.py or {pages}"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300,
     )
     failed = failing_files(report)
-    assert unit_tests in failed, f"the unit tests did not catch the bug; failures: {sorted(failed)}"
-    assert page in failed, f"the page's blocks did not catch the bug; failures: {sorted(failed)}"
+    for plant in PLANTS:
+        assert plant.unit_tests in failed, f"the unit tests did not catch {plant.bug!r}; failures: {sorted(failed)}"
+        assert plant.page in failed, f"the page's blocks did not catch {plant.bug!r}; failures: {sorted(failed)}"
