@@ -1,8 +1,8 @@
 // Search on demand: Material's search worker, indexing the site when the reader opens search, not on every page.
 //
 // On every page load Material fetches search/search_index.json and hands it to its worker, which builds the Lunr
-// index of the whole site at once, whether or not the reader ever searches (about 0.4 CPU-s per page view in
-// headless Chromium on the test machine; more on a phone). The page (overrides/main.html) starts this worker
+// index of the whole site at once, whether or not the reader ever searches (benchmarks/search_on_demand.py measures
+// what that costs, and the wait it adds to the first search). The page (overrides/main.html) starts this worker
 // instead, with Material's worker in ?worker= and a channel name, unique to the page view, in the fragment.
 // This worker loads Material's and stands between it and the page:
 // - the index (SETUP) is kept, and the page is told at once that search is ready (READY);
