@@ -19,11 +19,10 @@ import argparse
 import gzip
 import json
 import os
-import statistics
 import time
 from pathlib import Path
 
-from scripts.audit import CHROME_FLAGS, serve
+from benchmarks.chromium import chromium_on, summary
 from tests.algorithms.judge_solutions import RIGHT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,12 +58,6 @@ def timed_run(page, source: str) -> float:
     return time.perf_counter() - start
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    """Median, min and max, rounded to milliseconds."""
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
-            "max": round(max(values), 3), "runs": len(values)}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="a built site (mkdocs build --site-dir)")
@@ -72,31 +65,19 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=10, help="later Runs after each first one")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     source = next(s for s in RIGHT if s.name == NAME).source.lstrip("\n")
-    server, url = serve(args.site)
     cold: list[float] = []
     warm: list[float] = []
     loads: list[float] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                args=[flag for flag in CHROME_FLAGS if not flag.startswith("--headless")],
-            )
-            for _ in range(args.cold):
-                context = browser.new_context()
-                page = context.new_page()
-                page.goto(url + PAGE, wait_until="networkidle")
-                loads.append(os.getloadavg()[0])
-                cold.append(timed_run(page, source))
-                warm.extend(timed_run(page, source) for _ in range(args.warm))
-                context.close()
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with chromium_on(args.site) as (browser, url):
+        for _ in range(args.cold):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(url + PAGE, wait_until="networkidle")
+            loads.append(os.getloadavg()[0])
+            cold.append(timed_run(page, source))
+            warm.extend(timed_run(page, source) for _ in range(args.warm))
+            context.close()
     results = {
         "note": NOTE,
         "page": PAGE,

@@ -25,11 +25,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import time
 from pathlib import Path
 
-from scripts.audit import CHROME_FLAGS, serve
+from benchmarks.chromium import chromium_on, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "search_on_demand.json"
@@ -70,12 +69,6 @@ def tree_cpu_seconds(root: int) -> float:
     return sum(ticks for pid, ticks in used.items() if under_root(pid)) / os.sysconf("SC_CLK_TCK")
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    """Median, min and max, rounded to milliseconds."""
-    return {"median": round(statistics.median(values), 3), "min": round(min(values), 3),
-            "max": round(max(values), 3), "runs": len(values)}
-
-
 def first_results_seconds(page) -> float:
     """Click into the search box, type :data:`QUERY` and return the seconds until its first result shows."""
     box = page.locator("input.md-search__input")
@@ -111,28 +104,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--stay", type=float, default=3.0, help="seconds on each page")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    from playwright.sync_api import sync_playwright
-
-    server, url = serve(args.site)
     cpu: dict[str, list[float]] = {way: [] for way in WAYS}
     first: dict[str, list[float]] = {way: [] for way in WAYS}
     loads: list[float] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                args=[flag for flag in CHROME_FLAGS if not flag.startswith("--headless")],
-            )
-            for _ in range(args.rounds):
-                for way in WAYS:
-                    loads.append(os.getloadavg()[0])
-                    per_view, wait = measure(browser, url, way, args.stay)
-                    cpu[way].append(per_view)
-                    first[way].append(wait)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with chromium_on(args.site) as (browser, url):
+        for _ in range(args.rounds):
+            for way in WAYS:
+                loads.append(os.getloadavg()[0])
+                per_view, wait = measure(browser, url, way, args.stay)
+                cpu[way].append(per_view)
+                first[way].append(wait)
     ratios = [on / at for on, at in zip(cpu["on_demand"], cpu["at_load"])]
     results = {
         "note": NOTE,

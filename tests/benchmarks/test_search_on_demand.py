@@ -1,4 +1,4 @@
-"""benchmarks/search_on_demand.py: its CPU accounting and summaries, and the README quoting the committed results."""
+"""benchmarks/search_on_demand.py: its CPU accounting, its two ways, and the README quoting the committed results."""
 
 from __future__ import annotations
 
@@ -26,10 +26,6 @@ def test_cpu_of_the_processes_under_a_root_counts_what_running_children_reaped()
     finally:
         shell.kill()
         shell.wait()
-
-
-def test_summary_gives_median_and_spread() -> None:
-    assert search_on_demand.summary([0.3, 0.1, 0.2, 1.0]) == {"median": 0.25, "min": 0.1, "max": 1.0, "runs": 4}
 
 
 def test_both_ways_run_the_same_pages_of_both_editions() -> None:
