@@ -37,7 +37,7 @@ PAGES = [
     "zh/", "zh/interview/", "zh/round-1/r1-09-lora/", "zh/round-2/r2-04-multi-head-attention/",
 ]
 SEARCH_PAGE, QUERY = "round-1/r1-02-vision-tokens/", "low rank"
-WAYS = {"on_demand": "", "at_load": "delete window.BroadcastChannel"}  # script run before the page's own
+WAYS = {"on_demand": None, "at_load": "delete window.BroadcastChannel"}  # script run before the page's own
 NOTE = (
     "CPU seconds of headless Chromium per page view with no search (page loaded, then --stay seconds on it), and "
     "wall-clock seconds from the click into the search box to the first result of a query typed at once, on a "
@@ -82,7 +82,8 @@ def first_results_seconds(page) -> float:
 def measure(browser, url: str, way: str, stay: float) -> tuple[float, float]:
     """One round of one way: CPU seconds per page view of :data:`PAGES`, and the seconds to the first results."""
     context = browser.new_context()
-    context.add_init_script(WAYS[way] or "void 0")
+    if WAYS[way]:
+        context.add_init_script(WAYS[way])
     page = context.new_page()
     page.goto(url + "/404.html")  # the browser's processes are up before the count starts
     before = tree_cpu_seconds(os.getpid())

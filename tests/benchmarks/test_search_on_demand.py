@@ -44,3 +44,5 @@ def test_readme_states_the_committed_figures() -> None:
     assert f"ratio {results['on_demand_over_at_load']['median']:.2f}" in readme
     assert f"{results['stay_seconds']:g} s on each" in readme
     assert f"median of {results['on_demand_over_at_load']['runs']} rounds" in readme
+    assert f"({len(results['pages'])} pages of both editions" in readme
+    assert f"; {results['cpus']} CPUs)" in readme

@@ -8,8 +8,9 @@
 // - the index (SETUP) is kept, and the page is told at once that search is ready (READY);
 // - Material's worker builds the index when the page says on the channel that the reader went to the search box,
 //   or at the first query, whichever comes first; queries wait for the index and are answered in order;
-// - the empty query Material sends when search is ready is answered as Material answers it (no results), with no
-//   index built.
+// - the empty query Material sends when search is ready is answered as Material answers it, with no index built:
+//   Search.search returns { items: [] } when the query is empty (Material for MkDocs 9.8,
+//   src/templates/assets/javascripts/integrations/search/_/index.ts).
 // Not used from file:// (the offline build): there Material itself waits until the reader opens search. It sits
 // beside Material's worker, so that the worker's relative imports (../lunr) resolve as they do for Material's.
 (function () {
@@ -31,7 +32,7 @@
   importScripts(here.searchParams.get("worker"));
 
   var status = { built: false }; // read by tests/browser/test_search_on_demand.py
-  var setup = null; // the SETUP message, until the index is built
+  var setup = null; // the SETUP message, until the index is asked for
   var wanted = false; // the reader went to the search box before the SETUP came
   var queue = Promise.resolve();
 
@@ -56,7 +57,7 @@
       setup = message;
       post({ type: READY });
       if (wanted) build();
-    } else if (message && message.type === QUERY && message.data === "" && !status.built && setup !== null) {
+    } else if (message && message.type === QUERY && message.data === "" && setup !== null) {
       post({ type: RESULT, data: { items: [] } });
     } else {
       build();
