@@ -1,7 +1,8 @@
 """Search on demand (docs/assets/javascripts/workers/search-on-demand.js, overrides/main.html) in Chromium.
 
-A page view builds no search index until the reader goes to the search box; going there builds it, in that page view
-only; a query typed or given in the address (``?q=``) before that is answered all the same. The golden queries
+A page view neither downloads nor builds the search index, nor loads Material's search worker, until the reader goes
+to the search box; going there does, in that page view only; a query typed or given in the address (``?q=``) before
+that is answered all the same. The golden queries
 (test_search.py, test_search_zh.py) check the answers themselves; test_offline.py checks that from ``file://`` (the
 offline build) Material's own worker runs, unchanged.
 """
@@ -9,7 +10,7 @@ offline build) Material's own worker runs, unchanged.
 from __future__ import annotations
 
 import time
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -51,18 +52,36 @@ def open_page(context, site_url: str, path: str = PAGE):
     return page
 
 
+def search_requests(context) -> list[str]:
+    """What of search is requested in ``context`` ("index", "worker": Material's), filled as it happens."""
+    seen: list[str] = []
+
+    def record(request) -> None:
+        path = urlsplit(request.url).path
+        if path.endswith("/search/search_index.json"):
+            seen.append("index")
+        elif "/workers/search." in path:
+            seen.append("worker")
+
+    context.on("request", record)
+    return seen
+
+
 def test_a_page_view_builds_the_index_only_when_the_reader_goes_to_the_search_box(fresh_context, site_url) -> None:
+    requested = search_requests(fresh_context)
     page, other = open_page(fresh_context, site_url), open_page(fresh_context, site_url, "round-1/r1-09-lora/")
     worker, other_worker = search_worker(page), search_worker(other)
     assert worker is not None and other_worker is not None
     page.wait_for_timeout(1000)
     assert not built(worker), "the index was built before the reader went to the search box"
+    assert requested == [], "the index or Material's worker was loaded before the reader went to the search box"
 
     page.bring_to_front()
     SearchBox(page)  # clicks into the box
     wait_until_built(page, worker)
     other.wait_for_timeout(500)
     assert not built(other_worker), "the other page view (another tab) built its index too"
+    assert sorted(requested) == ["index", "worker"], "the page view going to the search box loads both, once"
 
     results = SearchBox(page).search("low rank")
     assert urljoin(site_url, "round-1/r1-09-lora/") in results[:3], results

@@ -3,14 +3,18 @@
 // On every page load Material fetches search/search_index.json and hands it to its worker, which builds the Lunr
 // index of the whole site at once, whether or not the reader ever searches (benchmarks/search_on_demand.py measures
 // what that costs, and the wait it adds to the first search). The page (overrides/main.html) starts this worker
-// instead, with Material's worker in ?worker= and a channel name, unique to the page view, in the fragment.
-// This worker loads Material's and stands between it and the page:
-// - the index (SETUP) is kept, and the page is told at once that search is ready (READY);
-// - Material's worker builds the index when the page says on the channel that the reader went to the search box,
-//   or at the first query, whichever comes first; queries wait for the index and are answered in order;
+// instead, with Material's worker in ?worker=, the index's address in ?index= and a channel name, unique to the page
+// view, in the fragment; it answers Material's own request for the index with an empty one.
+// This worker stands between Material's worker and the page:
+// - the SETUP message (the empty index and Material's search options) is kept, and the page is told at once that
+//   search is ready (READY);
+// - when the page says on the channel that the reader went to the search box, or at the first query, whichever comes
+//   first, Material's worker is loaded, the index is fetched into the SETUP and Material's worker builds it; queries
+//   wait for the index and are answered in order;
 // - the empty query Material sends when search is ready is answered as Material answers it, with no index built:
 //   Search.search returns { items: [] } when the query is empty (Material for MkDocs 9.8,
 //   src/templates/assets/javascripts/integrations/search/_/index.ts).
+// So a page view in which nobody searches loads neither the index nor Material's worker.
 // Not used from file:// (the offline build): there Material itself waits until the reader opens search. It sits
 // beside Material's worker, so that the worker's relative imports (../lunr) resolve as they do for Material's.
 (function () {
@@ -20,35 +24,56 @@
   var here = new URL(self.location.href);
   var post = self.postMessage.bind(self);
   var listen = self.addEventListener.bind(self);
-  var material = []; // the message listeners Material's worker adds
+  var material = null; // the message listeners Material's worker adds, once it is loaded
 
-  self.addEventListener = function (type, listener, options) {
-    if (type === "message") material.push(listener);
-    else listen(type, listener, options);
-  };
-  self.postMessage = function (message) {
-    if (!message || message.type !== READY) post(message); // READY was sent with the SETUP already
-  };
-  importScripts(here.searchParams.get("worker"));
+  function loadMaterial() {
+    if (material !== null) return;
+    material = [];
+    self.addEventListener = function (type, listener, options) {
+      if (type === "message") material.push(listener);
+      else listen(type, listener, options);
+    };
+    self.postMessage = function (message) {
+      if (!message || message.type !== READY) post(message); // READY was sent with the SETUP already
+    };
+    importScripts(here.searchParams.get("worker"));
+  }
 
   var status = { built: false }; // read by tests/browser/test_search_on_demand.py
   var setup = null; // the SETUP message, until the index is asked for
   var wanted = false; // the reader went to the search box before the SETUP came
   var queue = Promise.resolve();
 
-  function enqueue(message) {
-    var next = queue.then(function () {
-      return Promise.all(material.map(function (listener) { return listener({ data: message }); }));
-    });
+  function enqueue(task) {
+    var next = queue.then(task);
     queue = next.catch(function () {}); // a failure is reported by `next`; later messages still run
     return next;
+  }
+
+  function deliver(message) {
+    loadMaterial();
+    return Promise.all(material.map(function (listener) { return listener({ data: message }); }));
+  }
+
+  function withIndex(message) {
+    var index = here.searchParams.get("index");
+    if (!index) return Promise.resolve(message);
+    return fetch(index).then(function (response) {
+      if (!response.ok) throw new Error("search index: HTTP " + response.status + " for " + index);
+      return response.json();
+    }).then(function (json) {
+      message.data.config = json.config;
+      message.data.docs = json.docs;
+      return message;
+    });
   }
 
   function build() {
     wanted = true;
     if (setup === null) return;
-    enqueue(setup).then(function () { status.built = true; });
+    var message = setup;
     setup = null;
+    enqueue(function () { return withIndex(message).then(deliver); }).then(function () { status.built = true; });
   }
 
   listen("message", function (event) {
@@ -61,7 +86,7 @@
       post({ type: RESULT, data: { items: [] } });
     } else {
       build();
-      enqueue(message);
+      enqueue(function () { return deliver(message); });
     }
   });
 
