@@ -4,10 +4,10 @@ the wait for the first results.
 Two ways of loading a page of a built site, alternating in one run (the machine is shared, so only ratios measured
 side by side count):
 
-- ``on_demand``: as the site ships (docs/assets/javascripts/workers/search-on-demand.js): the index is built when
-  the reader goes to the search box;
-- ``at_load``: Material's own behaviour, every page view builds the index; the site's fallback for browsers without
-  ``BroadcastChannel``, made here by removing it before the page's scripts run.
+- ``on_demand``: as the site ships (docs/assets/javascripts/workers/search-on-demand.js): the index is downloaded
+  once the page has loaded and built when the reader goes to the search box;
+- ``at_load``: Material's own behaviour, every page view downloads the index while it loads and builds it; the site's
+  fallback for browsers without ``BroadcastChannel``, made here by removing it before the page's scripts run.
 
 For each round and way: a new browser context reads the same pages of both editions, staying ``--stay`` seconds on
 each without searching, and the CPU seconds of the whole browser (every Chromium process and Playwright's driver) are

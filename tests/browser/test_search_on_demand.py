@@ -1,8 +1,8 @@
 """Search on demand (docs/assets/javascripts/workers/search-on-demand.js, overrides/main.html) in Chromium.
 
-A page view neither downloads nor builds the search index, nor loads Material's search worker, until the reader goes
-to the search box; going there does, in that page view only; a query typed or given in the address (``?q=``) before
-that is answered all the same. The golden queries
+A page view downloads the search index and Material's search worker only once it has loaded, and builds no index
+until the reader goes to the search box; going there builds it, in that page view only; a query typed or given in
+the address (``?q=``) before that is answered all the same. The golden queries
 (test_search.py, test_search_zh.py) check the answers themselves; test_offline.py checks that from ``file://`` (the
 offline build) Material's own worker runs, unchanged.
 """
@@ -52,36 +52,36 @@ def open_page(context, site_url: str, path: str = PAGE):
     return page
 
 
-def search_requests(context) -> list[str]:
-    """What of search is requested in ``context`` ("index", "worker": Material's), filled as it happens."""
-    seen: list[str] = []
+def test_a_page_view_downloads_the_index_after_loading_and_builds_it_when_the_reader_goes_to_the_search_box(
+    fresh_context, site_url
+) -> None:
+    events: list[str] = []  # "load" of the first page, "index" and "worker" (Material's) requested, in order
 
     def record(request) -> None:
         path = urlsplit(request.url).path
         if path.endswith("/search/search_index.json"):
-            seen.append("index")
+            events.append("index")
         elif "/workers/search." in path:
-            seen.append("worker")
+            events.append("worker")
 
-    context.on("request", record)
-    return seen
-
-
-def test_a_page_view_builds_the_index_only_when_the_reader_goes_to_the_search_box(fresh_context, site_url) -> None:
-    requested = search_requests(fresh_context)
-    page, other = open_page(fresh_context, site_url), open_page(fresh_context, site_url, "round-1/r1-09-lora/")
-    worker, other_worker = search_worker(page), search_worker(other)
-    assert worker is not None and other_worker is not None
+    fresh_context.on("request", record)
+    page = fresh_context.new_page()
+    page.on("load", lambda _: events.append("load"))
+    page.goto(urljoin(site_url, PAGE))
+    worker = search_worker(page)
+    assert worker is not None
     page.wait_for_timeout(1000)
+    assert events[:1] == ["load"] and sorted(events[1:]) == ["index", "worker"], events  # after loading, once
     assert not built(worker), "the index was built before the reader went to the search box"
-    assert requested == [], "the index or Material's worker was loaded before the reader went to the search box"
 
+    other = open_page(fresh_context, site_url, "round-1/r1-09-lora/")
+    other_worker = search_worker(other)
+    assert other_worker is not None
     page.bring_to_front()
     SearchBox(page)  # clicks into the box
     wait_until_built(page, worker)
     other.wait_for_timeout(500)
     assert not built(other_worker), "the other page view (another tab) built its index too"
-    assert sorted(requested) == ["index", "worker"], "the page view going to the search box loads both, once"
 
     results = SearchBox(page).search("low rank")
     assert urljoin(site_url, "round-1/r1-09-lora/") in results[:3], results

@@ -8,13 +8,16 @@
 // This worker stands between Material's worker and the page:
 // - the SETUP message (the empty index and Material's search options) is kept, and the page is told at once that
 //   search is ready (READY);
-// - when the page says on the channel that the reader went to the search box, or at the first query, whichever comes
-//   first, Material's worker is loaded, the index is fetched into the SETUP and Material's worker builds it; queries
-//   wait for the index and are answered in order;
+// - when the page says on the channel that it has loaded and is idle ("idle"), the index is downloaded and
+//   Material's worker loaded, but nothing is built: the download no longer competes with the page's own (fetched
+//   while the page loaded, the index counted in its largest contentful paint in Lighthouse's mobile runs, scripts/
+//   audit.py), and the first search does not wait for the network;
+// - when the page says that the reader went to the search box ("open"), or at the first query, whichever comes
+//   first, the index goes into the SETUP and Material's worker builds it; queries wait for the index and are
+//   answered in order;
 // - the empty query Material sends when search is ready is answered as Material answers it, with no index built:
 //   Search.search returns { items: [] } when the query is empty (Material for MkDocs 9.8,
 //   src/templates/assets/javascripts/integrations/search/_/index.ts).
-// So a page view in which nobody searches loads neither the index nor Material's worker.
 // Not used from file:// (the offline build): there Material itself waits until the reader opens search. It sits
 // beside Material's worker, so that the worker's relative imports (../lunr) resolve as they do for Material's.
 (function () {
@@ -55,13 +58,24 @@
     return Promise.all(material.map(function (listener) { return listener({ data: message }); }));
   }
 
-  function withIndex(message) {
+  var download = null; // the index's JSON, once asked for
+
+  function prefetch() {
     var index = here.searchParams.get("index");
-    if (!index) return Promise.resolve(message);
-    return fetch(index).then(function (response) {
-      if (!response.ok) throw new Error("search index: HTTP " + response.status + " for " + index);
-      return response.json();
-    }).then(function (json) {
+    if (download === null && index) {
+      download = fetch(index).then(function (response) {
+        if (!response.ok) throw new Error("search index: HTTP " + response.status + " for " + index);
+        return response.json();
+      });
+      download.catch(function () { download = null; }); // asked for again by the build
+    }
+    loadMaterial();
+  }
+
+  function withIndex(message) {
+    prefetch();
+    if (download === null) return Promise.resolve(message); // no ?index=: the SETUP holds the index
+    return download.then(function (json) {
       message.data.config = json.config;
       message.data.docs = json.docs;
       return message;
@@ -90,6 +104,11 @@
     }
   });
 
-  if (here.hash.length > 1) new BroadcastChannel(decodeURIComponent(here.hash.slice(1))).onmessage = build;
+  if (here.hash.length > 1) {
+    new BroadcastChannel(decodeURIComponent(here.hash.slice(1))).onmessage = function (event) {
+      if (event.data === "idle") prefetch();
+      else build();
+    };
+  }
   self.searchOnDemand = status;
 })();
