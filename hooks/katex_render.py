@@ -125,6 +125,30 @@ def _renders(renderer: KatexProcess, tex: str, display: bool) -> bool:
         return False
 
 
+# A heading's formula as the table of contents holds it: the text of arithmatex's \(...\) (Markdown pages), or the
+# notebook cell's own $...$ (mkdocs-jupyter's pages).
+TOC_FORMULA = re.compile(r"\\\((?P<paren>.+?)\\\)|(?<![\\$])\$(?P<dollar>[^$\s](?:[^$]*[^$\s])?)\$(?!\$)")
+
+
+def toc_title_with_formulas(title: str) -> str:
+    """``title`` (a table of contents entry, HTML) with each formula wrapped as arithmatex wraps it in the page."""
+    return TOC_FORMULA.sub(
+        lambda m: f'<span class="arithmatex">\\({m.group("paren") or m.group("dollar")}\\)</span>', title
+    )
+
+
+def on_page_content(html_, page, config, files):  # noqa: D103 - MkDocs event
+    # The sidebar's table of contents is drawn from page.toc, whose titles are the headings' text: a heading's
+    # formula would show there as TeX. Wrapped, on_post_page renders it like the heading's.
+    def wrap(items) -> None:
+        for item in items:
+            item.title = toc_title_with_formulas(item.title)
+            wrap(item.children)
+
+    wrap(page.toc)
+    return html_
+
+
 def on_post_page(output, page, config):  # noqa: D103 - MkDocs event
     global _process
     if 'class="arithmatex"' not in output:

@@ -72,13 +72,24 @@ def crawl(context, site_url, built_site):
         current["path"] = path or "/"
         page.goto(urljoin(site_url, path), wait_until="load")
         facts[path] = page.evaluate(
-            """() => ({
+            r"""() => ({
                 formulas: document.querySelectorAll('.arithmatex').length,
                 unrendered: [...document.querySelectorAll('.arithmatex')]
                     .filter(e => !e.querySelector('.katex')).map(e => e.textContent.slice(0, 80)),
                 unnamed: [...document.querySelectorAll('.arithmatex')]
                     .filter(e => e.getAttribute('role') !== 'img' || !(e.getAttribute('aria-label') || '').trim())
                     .map(e => e.textContent.slice(0, 80)),
+                tex: (() => {  // text that shows TeX delimiters, outside formulas and code
+                    const found = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+                        acceptNode: node => node.parentElement.closest('.arithmatex, code, pre, script, style')
+                            ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+                    });
+                    while (walker.nextNode()) {
+                        const text = walker.currentNode.textContent;
+                        if (/\\[()[\]]|\$[^$\s]([^$]*[^$\s])?\$/.test(text)) found.push(text.trim().slice(0, 80));
+                    }
+                    return found;
+                })(),
                 notebook: document.querySelector('.jupyter-wrapper') !== null,
                 outputs: document.querySelectorAll('.jupyter-wrapper .jp-OutputArea-output').length,
             })"""
@@ -99,6 +110,9 @@ def test_every_formula_is_rendered(crawl) -> None:
     _, _, facts = crawl
     unrendered = {path: f["unrendered"] for path, f in facts.items() if f["unrendered"]}
     assert not unrendered, unrendered
+    # Nor is TeX shown as text anywhere on the page: the sidebars' tables of contents included.
+    tex = {path: f["tex"] for path, f in facts.items() if f["tex"]}
+    assert not tex, tex
     # Screen readers get each formula's TeX as its name (KaTeX's hidden MathML copy is not produced).
     unnamed = {path: f["unnamed"] for path, f in facts.items() if f["unnamed"]}
     assert not unnamed, unnamed

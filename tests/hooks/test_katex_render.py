@@ -58,3 +58,24 @@ def test_bad_tex_stops_the_build_naming_page_and_formula(hook, renderer) -> None
     with pytest.raises(PluginError, match=r"docs/bad\.md.*frac"):
         hook.render_formulas(page, renderer, "docs/bad.md")
     assert "katex" in hook.render_formulas('<span class="arithmatex">\\(y\\)</span>', renderer, "docs/x.md")
+
+
+@pytest.mark.parametrize(
+    ("title", "wrapped"),
+    [
+        ("The \\(\\alpha / r\\) scaling", 'The <span class="arithmatex">\\(\\alpha / r\\)</span> scaling'),  # Markdown
+        ("2. Scores, scaled by $1/\\sqrt{d}$", '2. Scores, scaled by <span class="arithmatex">\\(1/\\sqrt{d}\\)</span>'),
+        ("$A$ and $B = 0$", '<span class="arithmatex">\\(A\\)</span> and <span class="arithmatex">\\(B = 0\\)</span>'),
+        ("From $5 to $6 a month", "From $5 to $6 a month"),  # prices, not a formula: a space inside the dollars
+        ("Costs \\$3 and \\$4", "Costs \\$3 and \\$4"),
+        ("No formula here", "No formula here"),
+    ],
+)
+def test_table_of_contents_formulas_are_wrapped_as_in_the_page(hook, title, wrapped) -> None:
+    assert hook.toc_title_with_formulas(title) == wrapped
+
+
+def test_table_of_contents_formulas_are_rendered_with_the_page(hook, renderer) -> None:
+    title = hook.toc_title_with_formulas("Why $B = 0$ and not \\(A = 0\\)")
+    html = hook.render_formulas(f'<a class="md-nav__link"><span class="md-ellipsis">{title}</span></a>', renderer, "x")
+    assert html.count('<span class="katex">') == 2 and "$" not in html and "\\(" not in html
