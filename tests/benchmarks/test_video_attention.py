@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from benchmarks import video_attention, video_results
-from examples import figures
 from tests.docs.test_glossary import GLOSSARY, glossary_terms, rejected_uses
 from tests.docs.test_zh_figures import CJK, SVG, font_families, site_cjk_fonts
 
@@ -25,14 +24,21 @@ TINY = ["--frames", "4", "--height", "8", "--width", "8", "--heads", "1", "--hea
 PLOT_NAMES = [f"video_attention_{metric}{suffix}.svg" for suffix in ("", "_zh") for metric in ("time", "memory")]
 
 
-def test_quick_sweep_is_small(tmp_path):
+def test_runs_as_a_script_and_quick_is_small(tmp_path):
     out = tmp_path / "quick.json"
-    results = video_attention.main(["--quick", "--no-plots", "--no-memory", "--out", str(out)])
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "video_attention.py"), "--quick", "--no-plots", "--no-memory",
+         "--out", str(out)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text())
     config = results["config"]
     assert config["frames"] == list(video_attention.QUICK_FRAMES)
     assert (config["height"], config["width"]) == (video_attention.QUICK_PATCHES,) * 2
     assert config["repeats"] == video_attention.QUICK_REPEATS
     assert all(len(row["times_s"]) == video_attention.QUICK_REPEATS for row in results["rows"])
+    assert all(row["peak_bytes"] is None for row in results["rows"])
 
 
 def test_tiny_sweep_writes_results_and_plots(tmp_path):
@@ -43,22 +49,10 @@ def test_tiny_sweep_writes_results_and_plots(tmp_path):
     assert saved["metadata"]["note"] == "tiny"
     assert saved["metadata"]["torch_threads"] == 1
     assert {row["pattern"] for row in saved["rows"]} == set(video_attention.LABELS)
+    assert any(row["peak_bytes"] for row in saved["rows"])
     for name in PLOT_NAMES:
         svg = (plots / name).read_text()
         assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-        (plots / name).unlink()
-    video_attention.main(["--plot-only", "--out", str(out), "--plots-dir", str(plots)])  # redraw from the file
-    assert (plots / "video_attention_time.svg").is_file() and (plots / "video_attention_memory.svg").is_file()
-
-
-def test_runs_as_a_script(tmp_path):
-    out = tmp_path / "r.json"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "video_attention.py"), *TINY, "--no-plots", "--no-memory", "--out", str(out)],
-        capture_output=True, text=True, check=False, timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(out.read_text())["rows"][0]["peak_bytes"] is None
 
 
 def test_plotted_times_are_per_round_ratios_to_full_attention():
@@ -75,12 +69,16 @@ def test_plotted_times_are_per_round_ratios_to_full_attention():
     assert video_attention.series(results, "window", "peak_bytes") == ([256], [4], [4], [4])
 
 
-def test_committed_plots_are_drawn_from_the_committed_results(tmp_path):
-    written = video_attention.plot_editions(video_results.load_results(), tmp_path)
-    assert sorted(path.name for path in written) == sorted(PLOT_NAMES)
-    for path in written:
-        committed = video_attention.PLOTS / path.name
-        assert committed.read_bytes() == path.read_bytes(), (
+def test_committed_plots_are_what_plot_only_draws_from_the_committed_results(tmp_path, caplog):
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        video_attention.main(["--plot-only", "--out", str(video_results.RESULTS_FILE), "--plots-dir", str(tmp_path)])
+    assert [str(warning.message) for warning in caught] == []  # e.g. a glyph missing from the fonts: none
+    assert [record.getMessage() for record in caplog.records] == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(PLOT_NAMES)
+    for name in PLOT_NAMES:
+        committed = video_attention.PLOTS / name
+        assert committed.read_bytes() == (tmp_path / name).read_bytes(), (
             f"{committed.relative_to(ROOT)} differs from what the code draws from the committed results; "
             "run `python -m benchmarks.video_attention --plot-only`"
         )
@@ -115,13 +113,3 @@ def test_chinese_plot_keeps_its_text_as_text_in_the_site_fonts(name):
     for element in texts:
         families = font_families(re.search(r"font-family:\s*([^;]+)", element.get("style")).group(1))
         assert families[-len(site_cjk_fonts()) - 1 :] == [*site_cjk_fonts(), "sans-serif"], families
-
-
-def test_drawing_chinese_plots_warns_nothing(tmp_path, caplog):
-    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
-        warnings.simplefilter("always")
-        video_attention.plot(
-            video_results.load_results(), tmp_path, video_attention.CHINESE, "_zh", figures.TEXT_AS_TEXT
-        )
-    assert [str(warning.message) for warning in caught] == []
-    assert [record.getMessage() for record in caplog.records] == []
