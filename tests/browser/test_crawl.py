@@ -2,7 +2,8 @@
 
 Per page: a request to another origin (it fails: the browser has no way out, tests/browser/conftest.py), a failed
 request or an HTTP error, a console error or uncaught exception, a formula that KaTeX did not render (an
-``.arithmatex`` element without ``.katex`` inside) or that has no accessible name, and, on notebook pages, a
+``.arithmatex`` element without ``.katex`` inside) or that has no accessible name, TeX shown as text outside
+formulas and code (a heading's formula in the sidebar's table of contents, say), and, on notebook pages, a
 notebook without any cell output.
 """
 
