@@ -1,7 +1,8 @@
 """Search on demand (docs/assets/javascripts/workers/search-on-demand.js, overrides/main.html) in Chromium.
 
 A page view downloads the search index and Material's search worker only once it has loaded, and builds no index
-until the reader goes to the search box; going there builds it, in that page view only; a query typed or given in
+until the reader goes to the search box, also when the worker starts after the page is idle (a busy machine);
+going there builds it, in that page view only; a query typed or given in
 the address (``?q=``) before that is answered all the same. The golden queries
 (test_search.py, test_search_zh.py) check the answers themselves; test_offline.py checks that from ``file://`` (the
 offline build) Material's own worker runs, unchanged.
@@ -88,6 +89,31 @@ def test_a_page_view_downloads_the_index_after_loading_and_builds_it_when_the_re
 
     results = SearchBox(page).search("low rank")
     assert urljoin(site_url, "round-1/r1-09-lora/") in results[:3], results
+
+
+def test_a_worker_that_starts_after_the_page_is_idle_still_downloads_the_index(fresh_context, site_url) -> None:
+    """On a busy machine the worker's script can arrive after the page said it was idle; the worker then asks."""
+    held = []  # the request for the worker's script, answered only once the page has loaded and is idle
+    indexed: list[str] = []
+    fresh_context.route(f"**{WRAPPER}*", lambda route: held.append(route))
+    fresh_context.on(
+        "request", lambda request: indexed.append(request.url) if "/search/search_index.json" in request.url else None
+    )
+    page = fresh_context.new_page()
+    page.goto(urljoin(site_url, PAGE))  # returns after "load"
+    page.evaluate("() => new Promise(done => requestIdleCallback(done, { timeout: 1000 }))")
+    page.wait_for_timeout(200)  # the page's own idle callback, queued before this one, has run
+    assert held and not indexed, (held, indexed)
+    held[0].continue_()
+    worker = search_worker(page)
+    assert worker is not None
+    deadline = time.monotonic() + 15
+    while not indexed and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    assert len(indexed) == 1, indexed
+    assert not built(worker)
+    SearchBox(page)
+    wait_until_built(page, worker)
 
 
 def test_a_query_from_the_address_is_answered(fresh_context, site_url) -> None:

@@ -8,6 +8,8 @@
 // This worker stands between Material's worker and the page:
 // - the SETUP message (the empty index and Material's search options) is kept, and the page is told at once that
 //   search is ready (READY);
+// - on the channel, the worker says "hello" when it starts, and the page answers with all it said before (a message
+//   sent on a channel nobody listens to yet is lost; on a busy machine this script can arrive after the page is idle);
 // - when the page says on the channel that it has loaded and is idle ("idle"), the index is downloaded and
 //   Material's worker loaded, but nothing is built: the download no longer competes with the page's own (fetched
 //   while the page loaded, the index counted in its largest contentful paint in Lighthouse's mobile runs, scripts/
@@ -105,10 +107,12 @@
   });
 
   if (here.hash.length > 1) {
-    new BroadcastChannel(decodeURIComponent(here.hash.slice(1))).onmessage = function (event) {
+    var channel = new BroadcastChannel(decodeURIComponent(here.hash.slice(1)));
+    channel.onmessage = function (event) {
       if (event.data === "idle") prefetch();
-      else build();
+      else if (event.data === "open") build();
     };
+    channel.postMessage("hello"); // the page says again what it said before this worker listened
   }
   self.searchOnDemand = status;
 })();
