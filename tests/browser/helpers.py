@@ -53,14 +53,21 @@ class SearchBox:
         self.meta.filter(has_text=placeholder).wait_for()  # the index is loaded and the worker is ready
 
     def search(self, query: str) -> list[str]:
-        """Type ``query``; return the URLs of the result pages, best first."""
-        self.input.fill("")
-        self.input.press("End")  # Material reads the box on keyup
-        self.meta.filter(has_text=self.placeholder).wait_for()
+        """Type ``query`` in place of the box's text; return the URLs of the result pages, best first.
+
+        Material writes the line above the results (``.md-search-result__meta``) anew with every answer of its
+        worker, so the results are read once that line's text is no longer the one it had before the query was
+        typed. A query equal to the box's text would not be searched again: the box is emptied first.
+        """
+        if self.input.input_value() == query:
+            self.input.fill("")
+            self.input.press("End")  # Material reads the box on keyup
+            self.meta.filter(has_text=self.placeholder).wait_for()
+        self.meta.evaluate("meta => { window.searchBoxAnswered = meta.firstChild }")
         self.input.fill(query)
         self.input.press("End")
         self.page.wait_for_function(
-            "text => document.querySelector('.md-search-result__meta').textContent.trim() !== text", arg=self.placeholder
+            "() => document.querySelector('.md-search-result__meta').firstChild !== window.searchBoxAnswered"
         )
         return [strip_query(href) for href in self.results().evaluate_all("links => links.map(a => a.href)")]
 
