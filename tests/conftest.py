@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import torch
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,12 +26,11 @@ settings.register_profile(
 settings.register_profile("thorough", max_examples=400, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-# Small tensors: more threads only add overhead on a 2-core machine shared by the test processes. The processes a
-# run starts (pytest-xdist workers, the background builds and their notebook kernels, scripts run as subprocesses)
-# inherit OMP_NUM_THREADS=1 too: while the site builds, eight or so of them run at once, with no core to spare for
-# a second OpenMP thread each.
+# Small tensors: more threads only add overhead on a 2-core machine shared by the test processes, which use one
+# torch thread each (pytest_configure). The processes a run starts (pytest-xdist workers, the background builds and
+# their notebook kernels, scripts run as subprocesses) inherit OMP_NUM_THREADS=1 too: while the site builds, eight
+# or so of them run at once, with no core to spare for a second OpenMP thread each.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-torch.set_num_threads(1)
 
 WORKERS = 2  # pytest-xdist workers for the whole suite: one per core of the machine
 
@@ -134,12 +132,20 @@ RUN_DIRECTORY = pytest.StashKey[Path]()
 
 
 def pytest_configure(config) -> None:
-    """The run's directory for the background builds: made here, or the controller's under pytest-xdist."""
+    """The run's directory for the background builds: made here, or the controller's under pytest-xdist.
+
+    A process that runs tests uses one torch thread; the pytest-xdist controller runs none and does not import
+    torch (about 1.4 s of CPU).
+    """
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None:
         config.stash[RUN_DIRECTORY] = Path(tempfile.mkdtemp(prefix="interview-site-"))
     else:
         config.stash[RUN_DIRECTORY] = Path(workerinput["interview_run_directory"])
+    if workerinput is not None or not getattr(config.option, "numprocesses", None):
+        import torch
+
+        torch.set_num_threads(1)
 
 
 @pytest.hookimpl(optionalhook=True)
