@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,6 +24,12 @@ settings.register_profile(
     "default", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("thorough", max_examples=400, deadline=None)
+# tests/docs/test_planted_bug.py only needs the planted bugs to fail: a failing example is reported as found, not
+# shrunk to the smallest one (shrinking took most of that run's Hypothesis time).
+settings.register_profile(
+    "planted", max_examples=40, deadline=None, database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Small tensors: more threads only add overhead on a 2-core machine shared by the test processes, which use one

@@ -4,7 +4,8 @@ The page blocks include the very code of ``examples/`` through snippets, so a ch
 function changes what the page shows and runs. This test proves it on a copy of the
 repository: it plants a bug in each of two functions, runs their unit tests and their pages'
 blocks in both editions (one pytest run, tracebacks not drawn: the JUnit report is read), and expects failures in
-all six.
+all six, and nowhere else: the pages' static checks pass in the copy and each page has blocks that still run, so
+the blocks' failures come from the bugs, not from a copy in which no block can run.
 """
 
 from __future__ import annotations
@@ -60,18 +61,31 @@ def copy_repository(target: Path) -> None:
         shutil.copy(ROOT / name, target / name)
 
 
-def failing_files(report: Path) -> set[str]:
-    """The test files (or docs pages, for block tests) with at least one failure in a JUnit report."""
-    failed = set()
+class Outcome(NamedTuple):
+    """One test of the JUnit report: where it is (test file, or docs page for block tests) and whether it failed."""
+
+    where: str
+    name: str
+    failed: bool
+
+
+def outcomes(report: Path) -> list[Outcome]:
+    """Every test case of a JUnit report."""
+    found = []
     for case in ET.parse(report).getroot().iter("testcase"):
-        if case.find("failure") is None and case.find("error") is None:
-            continue
+        failed = case.find("failure") is not None or case.find("error") is not None
         name = case.get("name", "")
         if "[docs/" in name:
-            failed.add(name.split("[", 1)[1].rstrip("]").rsplit(":", 1)[0])  # [page:line] or [page]
+            where = name.split("[", 1)[1].rstrip("]").rsplit(":", 1)[0]  # [page:line] or [page]
         else:
-            failed.add(case.get("classname", "").replace(".", "/") + ".py")  # module-level test functions
-    return failed
+            where = case.get("classname", "").replace(".", "/") + ".py"  # module-level test functions
+        found.append(Outcome(where, name.split("[", 1)[0], failed))
+    return found
+
+
+def failing_files(report: Path) -> set[str]:
+    """The test files (or docs pages, for block tests) with at least one failure in a JUnit report."""
+    return {outcome.where for outcome in outcomes(report) if outcome.failed}
 
 
 @pytest.mark.slow
@@ -85,15 +99,29 @@ def test_planted_bugs_fail_unit_and_page_tests(tmp_path) -> None:
         {plant.page for plant in PLANTS}) == len(PLANTS), "a bug must not be caught for another one's sake"
 
     report = tmp_path / "report.xml"
-    env = dict(os.environ, PYTHONPATH=str(tmp_path), HYPOTHESIS_PROFILE="default")
+    # Profile "planted" (tests/conftest.py): a failing example is reported as found, not shrunk.
+    env = dict(os.environ, PYTHONPATH=str(tmp_path), HYPOTHESIS_PROFILE="planted")
     pages = " or ".join(Path(plant.page).stem for plant in PLANTS)
     subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--tb=no", f"--junitxml={report}",
          *[plant.unit_tests for plant in PLANTS], "tests/docs/test_pages.py", "-k", f"not test_pages.py or {pages}"],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=300,
     )
+    found = outcomes(report)
     failed = failing_files(report)
+    planted_pages = {page for plant in PLANTS for page in (plant.page, plant.page.replace("docs/", "docs/zh/", 1))}
     for plant in PLANTS:
         assert plant.unit_tests in failed, f"the unit tests did not catch {plant.bug!r}; failures: {sorted(failed)}"
         for page in (plant.page, plant.page.replace("docs/", "docs/zh/", 1)):  # both editions show the code
             assert page in failed, f"the blocks of {page} did not catch {plant.bug!r}; failures: {sorted(failed)}"
+    # The controls: in the copy, the harness itself works. Only the planted modules' unit tests and the blocks
+    # that run those modules fail (the pages' static checks pass), and each page has blocks that still run: a copy
+    # in which no block could run at all (MkDocs' configuration not loading there, once) fails everything instead.
+    expected = {plant.unit_tests for plant in PLANTS}
+    unexpected = sorted({f"{o.name}[{o.where}]" for o in found if o.failed and not (
+        o.where in expected or (o.name == "test_block_runs" and o.where in planted_pages))})
+    assert not unexpected, f"failures the planted bugs do not explain: {unexpected}"
+    for page in planted_pages:
+        assert any(o.where == page and o.name == "test_block_runs" and not o.failed for o in found), (
+            f"no block of {page} ran in the copy: the blocks' failures say nothing about the bugs"
+        )
