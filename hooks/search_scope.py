@@ -9,7 +9,9 @@ mark from the page afterwards); this hook runs before it indexes the page.
 
 The search plugin still parsed every excluded listing tag by tag before skipping it: the two largest pages of
 the site (the API reference of ``examples.mllm`` and ``examples.attention``) are mostly listings. The plugin is
-handed each page without its excluded listings instead, which gives the same index in less time.
+handed each page without its excluded listings instead, which gives the same index in less time; and without
+the ``<span>`` tags of the remaining code listings (Pygments' tokens, about a third of a question page's tags),
+whose text it keeps and whose tags it drops: the same index again, in about 40 % of the time.
 """
 
 from __future__ import annotations
@@ -31,12 +33,25 @@ def without_excluded_sources(html: str) -> str:
     return EXCLUDED_LISTING.sub("", html)
 
 
+PRE = re.compile(r"<pre\b[^>]*>.*?</pre>", re.S)
+SPAN_TAG = re.compile(r"</?span\b[^>]*>")
+
+
+def without_spans_in_listings(html: str) -> str:
+    """``html`` with the ``<span>`` tags inside each ``<pre>`` removed, their text kept.
+
+    Pygments wraps each token of a code block in a span: about a third of a question page's tags. The search
+    plugin keeps the text of a span and drops the tag, so the index is the same without them.
+    """
+    return PRE.sub(lambda match: SPAN_TAG.sub("", match.group(0)), html)
+
+
 def indexing_without_sources(add_entry_from_context):
     """The search index's ``add_entry_from_context``, fed each page without its excluded listings."""
 
     def add(page) -> None:
         content = page.content
-        page.content = without_excluded_sources(content)
+        page.content = without_spans_in_listings(without_excluded_sources(content))
         try:
             add_entry_from_context(page)
         finally:
