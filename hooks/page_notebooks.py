@@ -262,7 +262,7 @@ def seed_cell(imported: set[str]):
     """
     lines = ["import random", ""]
     if "torch" in imported:
-        lines += ["import torch", "", "random.seed(0)", "torch.manual_seed(0)"]
+        lines += ["import torch", "", "torch.manual_seed(0)", "random.seed(0)"]  # the last shows nothing (None)
     else:
         lines += ["random.seed(0)"]
     return nbformat.v4.new_code_cell("\n".join(lines))

@@ -32,8 +32,8 @@ TITLE_CAUSAL = "causal mask"
 TITLE_PADDING = "padding mask (last 2 keys are padding)"
 TITLE_BOTH = "causal + padding"
 XLABEL, YLABEL = "key position", "query position"
-use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 torch.manual_seed(0)
+use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 
 # %% [markdown]
 # ## 1. Project and split into heads

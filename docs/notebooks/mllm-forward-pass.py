@@ -35,8 +35,8 @@ XLABEL = "frames in the clip"
 YLABEL = "visual tokens"
 LABEL_MLP = "MLP projector, per frame"
 LABEL_ABSTRACTOR = "abstractor (queries + EOS)"
-use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 torch.manual_seed(0)
+use_svg_figures()  # figures as SVG: their text stays text, drawn by your browser in its own fonts
 
 # %% [markdown]
 # ## 1. The image and its patches

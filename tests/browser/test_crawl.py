@@ -4,7 +4,8 @@ Per page: a request to another origin (it fails: the browser has no way out, tes
 request or an HTTP error, a console error or uncaught exception, a formula that KaTeX did not render (an
 ``.arithmatex`` element without ``.katex`` inside) or that has no accessible name, TeX shown as text outside
 formulas and code (a heading's formula in the sidebar's table of contents, say), and, on notebook pages, a
-notebook without any cell output.
+notebook without any cell output or with an output that shows an object by its memory address (a seed call's
+return value, say).
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ def crawl(context, site_url, built_site):
                 })(),
                 notebook: document.querySelector('.jupyter-wrapper') !== null,
                 outputs: document.querySelectorAll('.jupyter-wrapper .jp-OutputArea-output').length,
+                addresses: [...document.querySelectorAll('.jupyter-wrapper .jp-OutputArea-output')]
+                    .map(e => e.textContent.trim()).filter(t => / at 0x[0-9a-fA-F]+>/.test(t)),
             })"""
         )
     page.close()
@@ -127,3 +130,4 @@ def test_every_notebook_has_outputs(crawl) -> None:
     for path in notebooks:
         assert facts[path]["notebook"], f"{path} is not a rendered notebook"
         assert facts[path]["outputs"] > 0, f"{path} has no cell outputs"
+        assert not facts[path]["addresses"], f"{path} shows objects by memory address: {facts[path]['addresses']}"

@@ -86,11 +86,17 @@ def cell_name(notebook_name: str, index: int, cell, page: Path) -> str:
     return f"{notebook_name}, cell {index}{where}"
 
 
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")  # an object shown as its repr with a memory address
+
+
 def problem(page: Path, notebook) -> str | None:
     """A description of the first problem of the page's executed ``notebook``, or None."""
     name = HOOK.notebook_name(source(page))
     for index, cell in enumerate(notebook.cells):
         for output in cell.get("outputs", []):
+            shown = output.get("data", {}).get("text/plain", "") if output.output_type == "execute_result" else ""
+            if ADDRESS.search(shown):
+                return f"{cell_name(name, index, cell, page)} shows {shown!r}: a value a reader has no use for"
             if output.output_type == "error":
                 trace = ANSI.sub("", "\n".join(output.traceback))
                 return (

@@ -31,8 +31,8 @@ TITLE_CAUSAL = "因果掩码"
 TITLE_PADDING = "填充掩码（最后 2 个键是填充）"
 TITLE_BOTH = "因果掩码 + 填充掩码"
 XLABEL, YLABEL = "键的位置", "查询的位置"
-use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 torch.manual_seed(0)
+use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 
 # %% [markdown]
 # ## 1. 投影并拆成多个头

@@ -35,8 +35,8 @@ XLABEL = "片段的帧数"
 YLABEL = "视觉 token 数"
 LABEL_MLP = "MLP 投影层（逐帧）"
 LABEL_ABSTRACTOR = "视觉抽象器（查询 + EOS）"
-use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 torch.manual_seed(0)
+use_svg_figures()  # 图用 SVG 输出：图里的文字保留为文字，由浏览器用系统字体（含中文字体）绘制
 
 # %% [markdown]
 # ## 1. 图像和它的 patch
