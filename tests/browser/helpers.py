@@ -55,9 +55,10 @@ class SearchBox:
     def search(self, query: str) -> list[str]:
         """Type ``query`` in place of the box's text; return the URLs of the result pages, best first.
 
-        Material writes the line above the results (``.md-search-result__meta``) anew with every answer of its
-        worker, so the results are read once that line's text is no longer the one it had before the query was
-        typed. A query equal to the box's text would not be searched again: the box is emptied first.
+        Material rewrites the line above the results (``.md-search-result__meta``) with every answer of its
+        worker, which puts a new text node in it even when the words are the same: the results are read once the
+        line's text node is not the one it held before the query was typed. A query equal to the box's text would
+        not be searched again: the box is emptied first.
         """
         if self.input.input_value() == query:
             self.input.fill("")
