@@ -83,6 +83,11 @@ def outcomes(report: Path) -> list[Outcome]:
     return found
 
 
+def editions(page: str) -> tuple[str, str]:
+    """A page and its Chinese twin: both show the same code."""
+    return page, page.replace("docs/", "docs/zh/", 1)
+
+
 def failing_files(report: Path) -> set[str]:
     """The test files (or docs pages, for block tests) with at least one failure in a JUnit report."""
     return {outcome.where for outcome in outcomes(report) if outcome.failed}
@@ -109,10 +114,10 @@ def test_planted_bugs_fail_unit_and_page_tests(tmp_path) -> None:
     )
     found = outcomes(report)
     failed = failing_files(report)
-    planted_pages = {page for plant in PLANTS for page in (plant.page, plant.page.replace("docs/", "docs/zh/", 1))}
+    planted_pages = {page for plant in PLANTS for page in editions(plant.page)}
     for plant in PLANTS:
         assert plant.unit_tests in failed, f"the unit tests did not catch {plant.bug!r}; failures: {sorted(failed)}"
-        for page in (plant.page, plant.page.replace("docs/", "docs/zh/", 1)):  # both editions show the code
+        for page in editions(plant.page):
             assert page in failed, f"the blocks of {page} did not catch {plant.bug!r}; failures: {sorted(failed)}"
     # The controls: in the copy, the harness itself works. Only the planted modules' unit tests and the blocks
     # that run those modules fail (the pages' static checks pass), and each page has blocks that still run: a copy
