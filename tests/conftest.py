@@ -117,7 +117,7 @@ class BackgroundBuild:
                  str(self.after.returncode) if self.after else "", *command],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
-        _processes.append(process)  # referenced until the run ends (a Popen collected while running warns)
+        _processes.append((process, self.returncode))  # kept until the run ends: a Popen collected running warns
         (self.directory / "pid").write_text(str(process.pid), encoding="utf-8")
 
     def result(self, timeout: float = 900) -> BuiltSite:
@@ -133,7 +133,7 @@ class BackgroundBuild:
         return BuiltSite(self.site, self.log.read_text(encoding="utf-8"), returncode)
 
 
-_processes: list[subprocess.Popen] = []
+_processes: list[tuple[subprocess.Popen, Path]] = []  # the builds this process started, and their return code files
 RUN_DIRECTORY = pytest.StashKey[Path]()
 
 
@@ -235,12 +235,17 @@ def stop_builds(directory: Path) -> None:
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
-    """Stop the builds and remove what they made when the run is over (the controller, under pytest-xdist)."""
-    if getattr(session.config, "workerinput", None) is not None:
-        return
-    directory = run_directory(session.config)
-    stop_builds(directory)
-    for process in _processes:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-    shutil.rmtree(directory, ignore_errors=True)
+    """Stop the builds and remove what they made when the run is over (the controller, under pytest-xdist).
+
+    A pytest-xdist worker only waits for the builds it started that have recorded their return code: they are
+    exiting (the worker would otherwise warn that they still run); the controller stops the others.
+    """
+    worker = getattr(session.config, "workerinput", None) is not None
+    if not worker:
+        stop_builds(run_directory(session.config))
+    for process, returncode in _processes:
+        if not worker or returncode.exists():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+    if not worker:
+        shutil.rmtree(run_directory(session.config), ignore_errors=True)
