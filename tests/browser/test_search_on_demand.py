@@ -1,11 +1,10 @@
 """Search on demand (docs/assets/javascripts/workers/search-on-demand.js, overrides/main.html) in Chromium.
 
-A page view downloads the search index and Material's search worker only once it has loaded, and builds no index
-until the reader goes to the search box, also when the worker starts after the page is idle (a busy machine);
-going there builds it, in that page view only; a query typed or given in
-the address (``?q=``) before that is answered all the same. The golden queries
-(test_search.py, test_search_zh.py) check the answers themselves; test_offline.py checks that from ``file://`` (the
-offline build) Material's own worker runs, unchanged.
+A page view downloads the search index and Material's search worker only once it has loaded (also when the worker
+starts after the page is idle, as on a busy machine), and builds no index until the reader goes to the search box;
+going there builds it, in that page view only; a query typed or given in the address (``?q=``) before that is
+answered all the same. The golden queries (test_search.py, test_search_zh.py) check the answers themselves;
+test_offline.py checks that from ``file://`` (the offline build) Material's own worker runs, unchanged.
 """
 
 from __future__ import annotations
@@ -53,19 +52,25 @@ def open_page(context, site_url: str, path: str = PAGE):
     return page
 
 
-def test_a_page_view_downloads_the_index_after_loading_and_builds_it_when_the_reader_goes_to_the_search_box(
-    fresh_context, site_url
-) -> None:
-    events: list[str] = []  # "load" of the first page, "index" and "worker" (Material's) requested, in order
+def search_requests(context) -> list[str]:
+    """What of search is requested in ``context`` ("index", "worker": Material's), filled as it happens."""
+    seen: list[str] = []
 
     def record(request) -> None:
         path = urlsplit(request.url).path
         if path.endswith("/search/search_index.json"):
-            events.append("index")
+            seen.append("index")
         elif "/workers/search." in path:
-            events.append("worker")
+            seen.append("worker")
 
-    fresh_context.on("request", record)
+    context.on("request", record)
+    return seen
+
+
+def test_a_page_view_downloads_the_index_after_loading_and_builds_it_when_the_reader_goes_to_the_search_box(
+    fresh_context, site_url
+) -> None:
+    events = search_requests(fresh_context)  # with the first page's "load": all in order
     page = fresh_context.new_page()
     page.on("load", lambda _: events.append("load"))
     page.goto(urljoin(site_url, PAGE))
@@ -94,23 +99,20 @@ def test_a_page_view_downloads_the_index_after_loading_and_builds_it_when_the_re
 def test_a_worker_that_starts_after_the_page_is_idle_still_downloads_the_index(fresh_context, site_url) -> None:
     """On a busy machine the worker's script can arrive after the page said it was idle; the worker then asks."""
     held = []  # the request for the worker's script, answered only once the page has loaded and is idle
-    indexed: list[str] = []
     fresh_context.route(f"**{WRAPPER}*", lambda route: held.append(route))
-    fresh_context.on(
-        "request", lambda request: indexed.append(request.url) if "/search/search_index.json" in request.url else None
-    )
+    requested = search_requests(fresh_context)
     page = fresh_context.new_page()
     page.goto(urljoin(site_url, PAGE))  # returns after "load"
     page.evaluate("() => new Promise(done => requestIdleCallback(done, { timeout: 1000 }))")
     page.wait_for_timeout(200)  # the page's own idle callback, queued before this one, has run
-    assert held and not indexed, (held, indexed)
+    assert held and not requested, (held, requested)
     held[0].continue_()
     worker = search_worker(page)
     assert worker is not None
     deadline = time.monotonic() + 15
-    while not indexed and time.monotonic() < deadline:
+    while "index" not in requested and time.monotonic() < deadline:
         page.wait_for_timeout(50)
-    assert len(indexed) == 1, indexed
+    assert requested.count("index") == 1, requested
     assert not built(worker)  # going to the search box builds it: the first test
 
 
