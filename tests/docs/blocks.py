@@ -96,10 +96,8 @@ def snippet_preprocessor():
     from mkdocs.utils.yaml import yaml_load
 
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as file:
-        extensions = yaml_load(file)["markdown_extensions"]
-    if isinstance(extensions, list):  # MkDocs accepts a list of names and {name: options} too
-        extensions = {k: v for item in extensions for k, v in (item.items() if isinstance(item, dict) else [(item, {})])}
-    options = dict(extensions.get("pymdownx.snippets") or {})
+        extensions = yaml_load(file)["markdown_extensions"]  # a mapping: extension -> options
+    options = dict(extensions["pymdownx.snippets"] or {})
     bases = options.get("base_path", ["."])
     bases = [bases] if isinstance(bases, str) else bases
     options["base_path"] = [str((ROOT / base).resolve()) for base in bases]

@@ -95,6 +95,18 @@ def test_snippets_expand_from_the_examples_package() -> None:
     assert "--8<--" not in code
 
 
+def test_snippet_options_are_the_builds() -> None:
+    """blocks.py reads mkdocs.yml with MkDocs' YAML loader; the build's own configuration gives the same options."""
+    from mkdocs.config import load_config
+
+    built = load_config(str(blocks.ROOT / "mkdocs.yml"))["mdx_configs"]["pymdownx.snippets"]
+    preprocessor = blocks.snippet_preprocessor()
+    assert preprocessor.base_path == [str((blocks.ROOT / base).resolve()) for base in built["base_path"]]
+    for option, value in built.items():
+        if option != "base_path":
+            assert getattr(preprocessor, option) == value, option
+
+
 def test_missing_snippet_fails() -> None:
     with pytest.raises(SnippetMissingError):
         blocks.expand_snippets('--8<-- "examples/does_not_exist.py"\n')
