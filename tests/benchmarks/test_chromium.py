@@ -15,3 +15,15 @@ def test_summary_gives_median_spread_and_runs() -> None:
 def test_summary_of_nothing_is_an_error() -> None:
     with pytest.raises(ValueError):
         chromium.summary([])
+
+
+def test_playwright_args_keep_playwrights_disabled_features_and_add_the_unused_ones() -> None:
+    playwrights = chromium.playwright_disabled_features()
+    assert {"PaintHolding", "HttpsUpgrades"} <= set(playwrights), playwrights  # two Playwright has long disabled
+    args = chromium.playwright_args("--extra")
+    features = [arg for arg in args if arg.startswith("--disable-features=")]
+    assert len(features) == 1, args  # Chromium obeys only the last one: Playwright's would be lost
+    assert features[0].removeprefix("--disable-features=").split(",") == [
+        *playwrights, *chromium.UNUSED_BROWSER_FEATURES
+    ]
+    assert args[-1] == "--extra" and not any(arg.startswith("--headless") for arg in args)

@@ -12,16 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from scripts.audit import CHROME_FLAGS, serve
+from benchmarks.chromium import playwright_args
+from scripts.audit import serve
 from tests.conftest import BackgroundBuild, run_directory, site_build
 
 NO_NETWORK = "http://127.0.0.1:9"  # the discard port: nothing listens on it
 
-# The flags scripts/audit.py starts Chromium with, but the headless mode, which Playwright sets itself; and a proxy
-# on a closed port for every request not to this machine (loopback bypasses a proxy): no test can reach the network,
-# and a request that would leave the site fails at once (ERR_PROXY_CONNECTION_FAILED), so tests can watch requests
-# (``page.on("request")``) instead of intercepting each one (``route``), which made a crawl about a quarter slower.
-CHROMIUM_ARGS = [flag for flag in CHROME_FLAGS if not flag.startswith("--headless")] + [f"--proxy-server={NO_NETWORK}"]
+# The flags the benchmarks start Chromium with (benchmarks/chromium.py: scripts/audit.py's, without browser UI that
+# no page uses), and a proxy on a closed port for every request not to this machine (loopback bypasses a proxy): no
+# test can reach the network, and a request that would leave the site fails at once (ERR_PROXY_CONNECTION_FAILED),
+# so tests can watch requests (``page.on("request")``) instead of intercepting each one (``route``), which made a
+# crawl about a quarter slower.
+CHROMIUM_ARGS = playwright_args(f"--proxy-server={NO_NETWORK}")
 
 
 def chromium_path() -> str:
