@@ -1,14 +1,16 @@
 """Every question page's notebook (hooks/page_notebooks.py) runs top to bottom as in a new kernel.
 
 The notebooks are generated directly by the hook's functions (no site build), written to files and executed
-by the build's own runner (hooks/notebook_cache.py ``start_executions``): two kernels (the machine has two
-cores), each started in an empty working directory outside the repository, running its share of the notebooks
-one after another. Before each notebook but a kernel's first, the kernel is put back to a new kernel's state
-(namespace, execution counts, figures, rc settings, random states, torch's settings, working directory,
-sys.path, environment, warning filters, the site's own modules; tests/hooks/test_notebook_cache.py checks each),
-so a notebook that relies on something it did not make itself fails as it would for a reader. Starting a
+by the build's own runner (hooks/notebook_cache.py ``start_executions``): one kernel, started in an empty working
+directory outside the repository, running the notebooks one after another in page order. (A second kernel for half
+of them cut this module's time run alone from about 14 to 12 s, for about 4 CPU-s more, 17.5 instead of 13.5; in
+the whole suite both cores are busy with the site's build and the other pytest-xdist worker meanwhile, so CPU
+counts, not the wait.) Before each
+notebook but the first, the kernel is put back to a new kernel's state (namespace, execution counts, figures, rc
+settings, random states, torch's settings, working directory, sys.path, environment, warning filters, the site's
+own modules; tests/hooks/test_notebook_cache.py checks each), so a notebook that relies on something it did not make itself fails as it would for a reader. Starting a
 kernel and importing torch and matplotlib in it costs about 2.4 s of CPU, more than most notebooks' own cells:
-paid twice instead of once per notebook. A cell that fails is recorded and the notebook's test names it; a cell
+paid once instead of once per notebook. A cell that fails is recorded and the notebook's test names it; a cell
 whose output the page checks (``expected-output``) must print exactly that again. The last test checks the
 built site: every question page links its notebook under its title, and the file is valid nbformat.
 """
@@ -29,7 +31,6 @@ import pytest
 from tests.docs import blocks
 from tests.docs.test_build import built_path
 
-KERNELS = 2
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -118,21 +119,9 @@ def problem(page: Path, notebook) -> str | None:
     return None
 
 
-def share(pages: list[Path], kernels: int) -> list[list[Path]]:
-    """The pages split over ``kernels`` runs of about equal length: the most code first, to the shortest run."""
-    code = {page: sum(len(cell.source) for cell in generate(page).cells if cell.cell_type == "code") for page in pages}
-    runs: list[list[Path]] = [[] for _ in range(kernels)]
-    lengths = [0] * kernels
-    for page in sorted(pages, key=code.get, reverse=True):
-        shortest = lengths.index(min(lengths))
-        runs[shortest].append(page)
-        lengths[shortest] += code[page]
-    return [run for run in runs if run]
-
-
 @pytest.fixture(scope="module")
 def executions(request, tmp_path_factory):
-    """The selected pages' notebooks, generated here, then run in two kernels while the tests wait."""
+    """The selected pages' notebooks, generated here, then run in the kernel while the tests wait."""
     selected = [
         item.callspec.params["page"] for item in request.session.items
         if getattr(item, "originalname", "") == "test_notebook_runs_top_to_bottom"
@@ -148,23 +137,22 @@ def executions(request, tmp_path_factory):
             continue
         paths[page] = files / f"{number:02d}-{HOOK.notebook_name(source(page))}"
         nbformat.write(notebook, paths[page])
-    # The kernels import this checkout's `examples` (as after `pip install` of it), from an empty directory;
+    # The kernel imports this checkout's `examples` (as after `pip install` of it), from an empty directory;
     # one thread, as tests/conftest.py sets for torch in the test process.
-    path = os.pathsep.join(filter(None, [str(blocks.ROOT), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, PYTHONPATH=path, OMP_NUM_THREADS="1")
-    for run in share(list(paths), KERNELS):
-        directory = tmp_path_factory.mktemp("page-notebook-cwd")
-        started = RUNNER.start_executions(
-            [str(paths[page]) for page in run], "python3", allow_errors=True, cwd=str(directory), env=env
-        )
-        futures.update({page: started[str(paths[page])] for page in run})
+    python_path = os.pathsep.join(filter(None, [str(blocks.ROOT), os.environ.get("PYTHONPATH")]))
+    env = dict(os.environ, PYTHONPATH=python_path, OMP_NUM_THREADS="1")
+    started = RUNNER.start_executions(
+        [str(file) for file in paths.values()], "python3", allow_errors=True,
+        cwd=str(tmp_path_factory.mktemp("page-notebook-cwd")), env=env,
+    )
+    futures.update({page: started[str(file)] for page, file in paths.items()})
     try:
         yield futures
     finally:
-        wait(futures.values())  # the kernels are done when the module is
+        wait(futures.values())  # the kernel is done when the module is
 
 
-@pytest.mark.xdist_group("page-notebooks")  # one worker runs the kernels for every page (executions)
+@pytest.mark.xdist_group("page-notebooks")  # one worker runs the kernel for every page (executions)
 @pytest.mark.parametrize("page", QUESTION_PAGES, ids=blocks.relative)
 def test_notebook_runs_top_to_bottom(executions: dict[Path, Future], page: Path) -> None:
     found = problem(page, executions[page].result(timeout=900))
