@@ -1,0 +1,32 @@
+"""pyproject.toml names the pytest plugins to load (``--disable-plugin-autoload``): all of requirements.txt."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+from pathlib import Path
+
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
+
+
+def required_distributions() -> set[str]:
+    """The normalised names of the distributions pinned in requirements.txt."""
+    names = set()
+    for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line.split("#")[0])
+        if match:
+            names.add(re.sub(r"[-_.]+", "-", match.group(1)).lower())
+    return names
+
+
+def test_every_required_pytest_plugin_is_loaded(pytestconfig) -> None:
+    required = required_distributions()
+    assert {"pytest-xdist", "hypothesis"} <= required, required
+    plugins = {
+        entry.name for dist in importlib.metadata.distributions()
+        if re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower() in required
+        for entry in dist.entry_points if entry.group == "pytest11"
+    }
+    assert {"xdist", "hypothesispytest"} <= plugins, plugins
+    missing = {name for name in plugins if not pytestconfig.pluginmanager.hasplugin(name)}
+    assert not missing, f"add -p {' -p '.join(sorted(missing))} to addopts in pyproject.toml"
