@@ -1,9 +1,10 @@
 """The "Try it yourself" panels in Chromium: readers' solutions judged by Pyodide in a Web Worker.
 
 One browser context for the module, so that Pyodide is downloaded once (its HTTP cache is shared) and each page
-starts its worker once. The context keeps its profile on disk, as a reader's browser does: V8 caches there the code it
-compiled from Pyodide's WebAssembly, and every later start of Python (another page, the restarted worker) uses it,
-about 1.2 of 3.4 CPU-s less per start. A context made with ``new_context`` is kept in memory and compiles it again. Every request is recorded: none may leave the origin, and none may fetch a file of the
+starts its worker once. It is a second Chromium, with its profile on disk as a reader's browser has one: V8 caches
+there the code it compiled from Pyodide's WebAssembly, and every later start of Python (another page, the restarted
+worker) uses it, about 1.2 of 3.4 CPU-s less per start; a context made with ``new_context`` is kept in memory and
+compiles it again. Every request is recorded: none may leave the origin, and none may fetch a file of the
 judge before a Run. The solutions are those of the unit tests (tests/algorithms/judge_solutions.py).
 """
 

@@ -1,18 +1,18 @@
 """Every question page's notebook (hooks/page_notebooks.py) runs top to bottom as in a new kernel.
 
-The notebooks are generated directly by the hook's functions (no site build), written to files and executed
-by the build's own runner (hooks/notebook_cache.py ``start_executions``): one kernel, started in an empty working
-directory outside the repository, running the notebooks one after another in page order. (A second kernel for half
-of them cut this module's time run alone from about 14 to 12 s, for about 4 CPU-s more, 17.5 instead of 13.5; in
-the whole suite both cores are busy with the site's build and the other pytest-xdist worker meanwhile, so CPU
-counts, not the wait.) Before each
-notebook but the first, the kernel is put back to a new kernel's state (namespace, execution counts, figures, rc
-settings, random states, torch's settings, working directory, sys.path, environment, warning filters, the site's
-own modules; tests/hooks/test_notebook_cache.py checks each), so a notebook that relies on something it did not make itself fails as it would for a reader. Starting a
-kernel and importing torch and matplotlib in it costs about 2.4 s of CPU, more than most notebooks' own cells:
-paid once instead of once per notebook. A cell that fails is recorded and the notebook's test names it; a cell
-whose output the page checks (``expected-output``) must print exactly that again. The last test checks the
-built site: every question page links its notebook under its title, and the file is valid nbformat.
+The notebooks are generated directly by the hook's functions (no site build), written to files and executed by the
+build's own runner (hooks/notebook_cache.py ``start_executions``): one kernel, started in an empty working directory
+outside the repository, running the notebooks one after another in page order. (A second kernel for half of them cut
+this module's time run alone from about 14 to 12 s, for about 4 CPU-s more, 17.5 instead of 13.5; in the whole suite
+both cores are busy with the site's build and the other pytest-xdist worker meanwhile, so CPU counts, not the wait.)
+Before each notebook but the first, the kernel is put back to a new kernel's state (namespace, execution counts,
+figures, rc settings, random states, torch's settings, working directory, sys.path, environment, warning filters,
+the site's own modules; tests/hooks/test_notebook_cache.py checks each), so a notebook that relies on something it
+did not make itself fails as it would for a reader. Starting a kernel and importing torch and matplotlib in it costs
+about 2.4 s of CPU, more than most notebooks' own cells: paid once instead of once per notebook. A cell that fails
+is recorded and the notebook's test names it; a cell whose output the page checks (``expected-output``) must print
+exactly that again. The last test checks the built site: every question page links its notebook under its title, and
+the file is valid nbformat.
 """
 
 from __future__ import annotations
