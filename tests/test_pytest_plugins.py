@@ -9,13 +9,18 @@ from pathlib import Path
 REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 
+def normalised(name: str) -> str:
+    """A distribution's name as packaging compares names (PEP 503): ``pytest_xdist`` is ``pytest-xdist``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def required_distributions() -> set[str]:
     """The normalised names of the distributions pinned in requirements.txt."""
     names = set()
     for line in REQUIREMENTS.read_text(encoding="utf-8").splitlines():
         match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", line.split("#")[0])
         if match:
-            names.add(re.sub(r"[-_.]+", "-", match.group(1)).lower())
+            names.add(normalised(match.group(1)))
     return names
 
 
@@ -24,7 +29,7 @@ def test_every_required_pytest_plugin_is_loaded(pytestconfig) -> None:
     assert {"pytest-xdist", "hypothesis"} <= required, required
     plugins = {
         entry.name for dist in importlib.metadata.distributions()
-        if re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower() in required
+        if normalised(dist.metadata["Name"]) in required
         for entry in dist.entry_points if entry.group == "pytest11"
     }
     assert {"xdist", "hypothesispytest"} <= plugins, plugins
