@@ -19,6 +19,29 @@ from scripts.audit import CHROME_FLAGS, serve
 UNUSED_BROWSER_FEATURES = ("WebUIOmniboxPopup", "WebUIOmniboxAimPopup")
 
 
+def processes_under(root: int) -> dict[int, list[str]]:
+    """The processes under ``root`` (not itself) still running: for each, the fields of ``/proc/<pid>/stat`` after
+    the command name (Linux; ``fields[1]`` is the parent, ``fields[11:15]`` the CPU ticks)."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        table[int(entry)] = stat[stat.rindex(")") + 2 :].split()
+
+    def under_root(pid: int) -> bool:
+        while pid in table and pid > 1:
+            pid = int(table[pid][1])
+            if pid == root:
+                return True
+        return False
+
+    return {pid: fields for pid, fields in table.items() if under_root(pid)}
+
+
 def playwright_disabled_features() -> list[str]:
     """The features Playwright disables when it launches Chromium, read from the installed Playwright.
 

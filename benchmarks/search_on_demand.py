@@ -28,7 +28,7 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.chromium import chromium_on, summary
+from benchmarks.chromium import chromium_on, processes_under, summary
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "search_on_demand.json"
@@ -47,26 +47,9 @@ NOTE = (
 
 def tree_cpu_seconds(root: int) -> float:
     """CPU seconds used by the processes under ``root`` (not itself) still running, and by the ones they reaped."""
-    parents, used = {}, {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:  # ended meanwhile
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        parents[int(entry)] = int(fields[1])
-        used[int(entry)] = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
-
-    def under_root(pid: int) -> bool:
-        while pid in parents and pid > 1:
-            pid = parents[pid]
-            if pid == root:
-                return True
-        return False
-
-    return sum(ticks for pid, ticks in used.items() if under_root(pid)) / os.sysconf("SC_CLK_TCK")
+    # utime and stime, then the reaped children's cutime and cstime
+    ticks = sum(sum(int(value) for value in fields[11:15]) for fields in processes_under(root).values())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def first_results_seconds(page) -> float:

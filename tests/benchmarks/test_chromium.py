@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from benchmarks import chromium
@@ -27,3 +34,21 @@ def test_playwright_args_keep_playwrights_disabled_features_and_add_the_unused_o
         *playwrights, *chromium.UNUSED_BROWSER_FEATURES
     ]
     assert args[-1] == "--extra" and not any(arg.startswith("--headless") for arg in args)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from Linux's /proc")
+def test_processes_under_a_root_are_its_children_and_theirs() -> None:
+    # A child that starts a grandchild and prints its pid; both sleep until the test ends them.
+    code = "import subprocess, time; g = subprocess.Popen(['sleep', '30']); print(g.pid, flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    grandchild = int(child.stdout.readline())
+    try:
+        under_me = chromium.processes_under(os.getpid())
+        assert {child.pid, grandchild} <= set(under_me) and os.getpid() not in under_me
+        assert int(under_me[grandchild][1]) == child.pid  # the parent field
+        assert set(chromium.processes_under(child.pid)) == {grandchild}
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(grandchild, signal.SIGKILL)
+        child.kill()
+        child.wait()

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
 import pytest
 
+from benchmarks.chromium import processes_under
 
-def descendants(pid: int) -> dict[int, str]:
-    """The command lines of the processes under ``pid`` (Linux ``/proc``)."""
-    parents, commands = {}, {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-                commands[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:  # ended meanwhile
-                continue
-            parents[int(entry.name)] = int(stat[stat.rindex(")") + 2:].split()[1])
-    found, frontier = {}, {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
-        found |= {child: commands[child] for child in frontier}
+
+def command_lines(pids) -> list[str]:
+    """The command lines of the processes ``pids`` that are still running."""
+    found = []
+    for pid in pids:
+        with contextlib.suppress(OSError):  # ended meanwhile
+            found.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
     return found
 
 
@@ -31,7 +25,7 @@ def descendants(pid: int) -> dict[int, str]:
 def test_no_omnibox_popup_is_rendered_for_a_page(context) -> None:
     page = context.new_page()
     page.set_content("<p>a page</p>")
-    renderers = [command for command in descendants(os.getpid()).values() if "--type=renderer" in command]
+    renderers = [command for command in command_lines(processes_under(os.getpid())) if "--type=renderer" in command]
     page.close()
     assert renderers, "no Chromium renderer found under this process"
     popups = [command for command in renderers if "--top-chrome-webui" in command]
